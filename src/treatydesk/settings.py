@@ -1,0 +1,28 @@
+"""One typed settings object, read from the environment (names fixed by design.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    database_url: str
+    #: largest request body the web layer accepts, refused before it is read whole
+    max_body_bytes: int = 2 * 1024 * 1024
+    #: largest depositary status file the importer accepts
+    max_status_file_bytes: int = 64 * 1024 * 1024
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    home = Path(env.get("TREATYDESK_HOME") or (Path.cwd() / "var")).resolve()
+    url = env.get("TREATYDESK_DATABASE_URL") or f"sqlite:///{home / 'treatydesk.sqlite3'}"
+    return Settings(home=home, database_url=url)

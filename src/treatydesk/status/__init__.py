@@ -1,0 +1,1 @@
+"""Status of treaties: participants, their actions, declarations, entry into force."""
