@@ -100,3 +100,20 @@ class Snapshot:
             if participant.key == key:
                 return participant
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one participant stands under a treaty, derived from a snapshot and the treaty's
+    entry-into-force rule (computed by `treatydesk.status.rules`)."""
+
+    key: str
+    name: str
+    signature: date | None
+    #: date its instrument of ratification, acceptance, approval, accession or succession was
+    #: deposited, and which kind
+    consent: date | None
+    consent_kind: ActionKind | None
+    #: first day the treaty is (or will be) in force for it; None while it is not bound
+    in_force_from: date | None
+    is_reio: bool = False

@@ -1,0 +1,1 @@
+"""Cooperation requests: their kinds, contents, lifecycle and clocks."""

@@ -1,0 +1,38 @@
+"""The kinds of cooperation request, each with the article(s) it rests on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RequestKind(StrEnum):
+    MUTUAL_LEGAL_ASSISTANCE = "mutual_legal_assistance"  # Art 40
+    PRESERVATION = "preservation"  # Art 42: expedited preservation of stored data
+    PRESERVED_TRAFFIC_DISCLOSURE = "preserved_traffic_disclosure"  # Art 43
+    STORED_DATA_ACCESS = "stored_data_access"  # Art 44
+    REAL_TIME_TRAFFIC_COLLECTION = "real_time_traffic_collection"  # Art 45
+    CONTENT_INTERCEPTION = "content_interception"  # Art 46
+    SUBSCRIBER_INFORMATION = "subscriber_information"  # Arts 27, 44
+    EMERGENCY_DISCLOSURE = "emergency_disclosure"  # Arts 41, 2(o)
+    EXTRADITION = "extradition"  # Art 37
+    LAW_ENFORCEMENT_COOPERATION = "law_enforcement_cooperation"  # Art 47
+
+
+#: the articles each kind rests on (article numbers, paragraphs where the kind is narrower)
+KIND_ARTICLES: dict[RequestKind, tuple[str, ...]] = {
+    RequestKind.MUTUAL_LEGAL_ASSISTANCE: ("40",),
+    RequestKind.PRESERVATION: ("42",),
+    RequestKind.PRESERVED_TRAFFIC_DISCLOSURE: ("43",),
+    RequestKind.STORED_DATA_ACCESS: ("44",),
+    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: ("45",),
+    RequestKind.CONTENT_INTERCEPTION: ("46",),
+    RequestKind.SUBSCRIBER_INFORMATION: ("27", "44"),
+    RequestKind.EMERGENCY_DISCLOSURE: ("41", "2(o)"),
+    RequestKind.EXTRADITION: ("37",),
+    RequestKind.LAW_ENFORCEMENT_COOPERATION: ("47",),
+}
+
+#: measures the Convention treats as the most intrusive (Arts 45, 46): two reviewers always
+INTRUSIVE_KINDS: frozenset[RequestKind] = frozenset(
+    {RequestKind.REAL_TIME_TRAFFIC_COLLECTION, RequestKind.CONTENT_INTERCEPTION}
+)
