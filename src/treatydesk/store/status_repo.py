@@ -1,0 +1,330 @@
+"""Repository for status snapshots, and the one import operation (read, parse, store, diff).
+
+Every function takes the session (or the Database for whole operations) and keyword arguments
+only. Reading a snapshot back decodes its stored document, so what comes out is exactly what was
+imported; the participant and declaration rows exist for queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from treatydesk.errors import InvalidInput, NotFound
+from treatydesk.status.bundled import bundled_snapshot
+from treatydesk.status.diff import SnapshotDiff, diff_snapshots
+from treatydesk.status.model import Snapshot
+from treatydesk.status.serialize import snapshot_from_dict, snapshot_to_dict
+from treatydesk.store.db import Database
+from treatydesk.store.status_tables import (
+    StatusDeclarationRow,
+    StatusParticipantRow,
+    StatusSnapshotRow,
+)
+from treatydesk.untc.fetch import read_source
+from treatydesk.untc.mtdsg import parse_status_xml
+
+#: the Convention against Cybercrime's depositary reference (convention.md, "Identity")
+DEFAULT_TREATY = "XVIII-16"
+#: largest page of a snapshot list
+MAX_LIST_LIMIT = 500
+
+# Fields that say where and when a snapshot was read, not what the status is; left out of the
+# content hash so that re-reading an unchanged record is recognised as unchanged.
+_PROVENANCE_FIELDS = ("source", "retrieved_at")
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """A stored snapshot's metadata, without its participants."""
+
+    id: int
+    treaty: str
+    title: str
+    source: str
+    retrieved_at: datetime
+    imported_at: datetime
+    partial: bool
+    remark: str | None
+    content_sha256: str
+    participant_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "treaty": self.treaty,
+            "title": self.title,
+            "source": self.source,
+            "retrieved_at": self.retrieved_at.isoformat(),
+            "imported_at": self.imported_at.isoformat(),
+            "partial": self.partial,
+            "remark": self.remark,
+            "content_sha256": self.content_sha256,
+            "participant_count": self.participant_count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What one import did: the snapshot it stored (or found identical) and the change since the
+    treaty's previous snapshot."""
+
+    snapshot_id: int
+    snapshot: Snapshot
+    #: True when the content equals the treaty's latest stored snapshot: nothing was written
+    unchanged: bool
+    previous_id: int | None
+    diff: SnapshotDiff | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "treaty": self.snapshot.treaty.reference,
+            "source": self.snapshot.source,
+            "retrieved_at": self.snapshot.retrieved_at.isoformat(),
+            "participants": len(self.snapshot.participants),
+            "partial": self.snapshot.partial,
+            "warnings": list(self.snapshot.warnings),
+            "unchanged": self.unchanged,
+            "previous_id": self.previous_id,
+            "diff": self.diff.as_dict() if self.diff is not None else None,
+        }
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite drops the zone on the way back; every stored moment is UTC, so re-attach it.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _document(snapshot: Snapshot) -> tuple[str, str]:
+    """(document JSON, content sha256) for a snapshot."""
+    data = snapshot_to_dict(snapshot)
+    document = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    content = {key: value for key, value in data.items() if key not in _PROVENANCE_FIELDS}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return document, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_sha256(snapshot: Snapshot) -> str:
+    return _document(snapshot)[1]
+
+
+def save_snapshot(session: Session, *, snapshot: Snapshot, now: datetime | None = None) -> int:
+    """Stores a snapshot with its participants and declarations; returns its id. The caller's
+    transaction decides whether it is kept."""
+    document, digest = _document(snapshot)
+    row = StatusSnapshotRow(
+        treaty=snapshot.treaty.reference,
+        title=snapshot.treaty.title,
+        source=snapshot.source,
+        retrieved_at=_utc(snapshot.retrieved_at),
+        imported_at=_utc(now or datetime.now(UTC)),
+        partial=snapshot.partial,
+        remark=snapshot.remark,
+        content_sha256=digest,
+        document=document,
+    )
+    for position, participant in enumerate(snapshot.participants):
+        participant_row = StatusParticipantRow(
+            position=position,
+            key=participant.key,
+            name=participant.name,
+            iso3=participant.iso3,
+            is_reio=participant.is_reio,
+            signature=participant.signature,
+            action=participant.action,
+            action_kind=participant.action_kind.value if participant.action_kind else None,
+            footnotes=list(participant.footnotes),
+        )
+        participant_row.declarations = [
+            StatusDeclarationRow(
+                position=index,
+                section=declaration.section.value,
+                text=declaration.text,
+                articles=list(declaration.articles),
+                is_reservation=declaration.is_reservation,
+            )
+            for index, declaration in enumerate(participant.declarations)
+        ]
+        row.participants.append(participant_row)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _decode(row: StatusSnapshotRow) -> Snapshot:
+    return snapshot_from_dict(json.loads(row.document))
+
+
+def get_snapshot(session: Session, *, snapshot_id: int) -> Snapshot:
+    row = session.get(StatusSnapshotRow, snapshot_id)
+    if row is None:
+        raise NotFound(f"no stored snapshot with id {snapshot_id}")
+    return _decode(row)
+
+
+def _latest_rows(session: Session, *, treaty: str, count: int) -> list[StatusSnapshotRow]:
+    # Newest by retrieval time; the id breaks ties (two imports of one retrieval).
+    query = (
+        select(StatusSnapshotRow)
+        .where(StatusSnapshotRow.treaty == treaty)
+        .order_by(StatusSnapshotRow.retrieved_at.desc(), StatusSnapshotRow.id.desc())
+        .limit(count)
+    )
+    return list(session.scalars(query))
+
+
+def latest_snapshot(session: Session, *, treaty: str) -> Snapshot | None:
+    rows = _latest_rows(session, treaty=treaty, count=1)
+    return _decode(rows[0]) if rows else None
+
+
+def latest_snapshot_ids(session: Session, *, treaty: str, count: int = 2) -> list[int]:
+    """Ids of the treaty's newest snapshots, newest first."""
+    return [row.id for row in _latest_rows(session, treaty=treaty, count=count)]
+
+
+def _info(row: StatusSnapshotRow, participant_count: int) -> SnapshotInfo:
+    return SnapshotInfo(
+        id=row.id,
+        treaty=row.treaty,
+        title=row.title,
+        source=row.source,
+        retrieved_at=_utc(row.retrieved_at),
+        imported_at=_utc(row.imported_at),
+        partial=row.partial,
+        remark=row.remark,
+        content_sha256=row.content_sha256,
+        participant_count=participant_count,
+    )
+
+
+def _participant_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    query = (
+        select(StatusParticipantRow.snapshot_id, func.count(StatusParticipantRow.id))
+        .where(StatusParticipantRow.snapshot_id.in_(ids))
+        .group_by(StatusParticipantRow.snapshot_id)
+    )
+    return {snapshot_id: count for snapshot_id, count in session.execute(query).tuples()}
+
+
+def get_snapshot_info(session: Session, *, snapshot_id: int) -> SnapshotInfo:
+    row = session.get(StatusSnapshotRow, snapshot_id)
+    if row is None:
+        raise NotFound(f"no stored snapshot with id {snapshot_id}")
+    return _info(row, _participant_counts(session, [row.id]).get(row.id, 0))
+
+
+def latest_snapshot_info(session: Session, *, treaty: str) -> SnapshotInfo | None:
+    rows = _latest_rows(session, treaty=treaty, count=1)
+    if not rows:
+        return None
+    return _info(rows[0], _participant_counts(session, [rows[0].id]).get(rows[0].id, 0))
+
+
+def list_snapshots(
+    session: Session, *, treaty: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[SnapshotInfo], int]:
+    """A page of stored snapshots, newest first, and the total count."""
+    if not 1 <= limit <= MAX_LIST_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIST_LIMIT}, not {limit}")
+    if offset < 0:
+        raise InvalidInput(f"offset must be 0 or more, not {offset}")
+    query = select(StatusSnapshotRow)
+    total_query = select(func.count(StatusSnapshotRow.id))
+    if treaty is not None:
+        query = query.where(StatusSnapshotRow.treaty == treaty)
+        total_query = total_query.where(StatusSnapshotRow.treaty == treaty)
+    query = query.order_by(
+        StatusSnapshotRow.retrieved_at.desc(), StatusSnapshotRow.id.desc()
+    ).limit(limit).offset(offset)
+    rows = list(session.scalars(query))
+    counts = _participant_counts(session, [row.id for row in rows])
+    total = session.scalar(total_query) or 0
+    return [_info(row, counts.get(row.id, 0)) for row in rows], total
+
+
+def known_treaties(session: Session) -> list[str]:
+    """References of every treaty with at least one stored snapshot."""
+    query = select(StatusSnapshotRow.treaty).distinct().order_by(StatusSnapshotRow.treaty)
+    return list(session.scalars(query))
+
+
+def require_latest(session: Session, *, treaty: str) -> tuple[SnapshotInfo, Snapshot]:
+    """The treaty's newest snapshot, or NotFound naming the treaties that have one."""
+    rows = _latest_rows(session, treaty=treaty, count=1)
+    if not rows:
+        known = known_treaties(session)
+        hint = (
+            f"stored treaties: {', '.join(known)}" if known
+            else "none stored yet: run `treatydesk init` or `treatydesk status import`"
+        )
+        raise NotFound(f"no status snapshot for treaty {treaty!r} ({hint})")
+    row = rows[0]
+    return _info(row, _participant_counts(session, [row.id]).get(row.id, 0)), _decode(row)
+
+
+# ---------------------------------------------------------------------------- operations
+
+
+def store_snapshot(db: Database, *, snapshot: Snapshot) -> ImportResult:
+    """Stores a parsed snapshot in one transaction, unless it equals the treaty's newest stored
+    snapshot, and diffs it against that one."""
+    treaty = snapshot.treaty.reference
+    digest = content_sha256(snapshot)
+    with db.transaction() as session:
+        previous_rows = _latest_rows(session, treaty=treaty, count=1)
+        previous = previous_rows[0] if previous_rows else None
+        if previous is not None and previous.content_sha256 == digest:
+            return ImportResult(
+                snapshot_id=previous.id, snapshot=snapshot, unchanged=True,
+                previous_id=previous.id, diff=None,
+            )
+        snapshot_id = save_snapshot(session, snapshot=snapshot)
+        diff = diff_snapshots(_decode(previous), snapshot) if previous is not None else None
+        return ImportResult(
+            snapshot_id=snapshot_id, snapshot=snapshot, unchanged=False,
+            previous_id=previous.id if previous is not None else None, diff=diff,
+        )
+
+
+def import_status(
+    db: Database,
+    *,
+    location: str,
+    client: httpx.Client | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> ImportResult:
+    """Reads a depositary status file (path or URL), parses it and stores it. Reading and parsing
+    happen before the transaction opens, so a bad or unreachable source writes nothing."""
+    data, source = read_source(
+        location, max_bytes=db.settings.max_status_file_bytes, client=client
+    )
+    retrieved_at = (now or (lambda: datetime.now(UTC)))()
+    snapshot = parse_status_xml(
+        data, source=source, retrieved_at=retrieved_at,
+        max_bytes=db.settings.max_status_file_bytes,
+    )
+    return store_snapshot(db, snapshot=snapshot)
+
+
+def ensure_bundled(db: Database) -> ImportResult | None:
+    """Stores the bundled (partial) snapshot of the Convention when no snapshot of it is stored;
+    returns None when one already is, so running it again changes nothing."""
+    snapshot = bundled_snapshot()
+    with db.reading() as session:
+        if _latest_rows(session, treaty=snapshot.treaty.reference, count=1):
+            return None
+    return store_snapshot(db, snapshot=snapshot)
