@@ -63,6 +63,9 @@ class Participant:
     declarations: tuple[Declaration, ...] = ()
     #: where this row comes from when it is not the depositary file itself (bundled snapshot)
     source: str | None = None
+    #: what the importer noticed about the row's cells, e.g. a date the depositary printed in
+    #: square brackets (kept, with the brackets recorded here)
+    remarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,9 @@ class Snapshot:
     partial: bool = False
     #: why it is partial, what it covers, as of when
     remark: str | None = None
+    #: problems the importer worked around (e.g. a participant name it could not map to ISO
+    #: 3166), so a reader can check them
+    warnings: tuple[str, ...] = ()
 
     def participant(self, key: str) -> Participant | None:
         for participant in self.participants:

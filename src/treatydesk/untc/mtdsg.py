@@ -1,0 +1,504 @@
+"""Importer for the UN Treaty Collection's MTDSG status files (any treaty).
+
+The depositary publishes each treaty's status ("Multilateral Treaties Deposited with the
+Secretary-General") as an XML file: a header with the title, conclusion, entry-into-force and
+registration text and the counts of signatories and parties; a participant table whose columns
+are found by their labels (never by position, because treaties differ); and sections of
+declarations, objections, notifications and end notes, each a participant name followed by
+paragraphs of text.
+
+The bytes come from the network, so parsing is defensive: one lxml parse with entity
+substitution, DTD loading and network access off; any DOCTYPE that declares entities or points
+at an external DTD is refused before anything is expanded or read; a size cap is checked first.
+Every error names the source, the line or element, and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from lxml import etree
+
+from treatydesk.errors import ErrorCollector, SourceUnavailable, StatusImportError
+from treatydesk.status.declarations import extract_articles, is_reservation
+from treatydesk.status.model import (
+    ActionKind,
+    Declaration,
+    DeclarationSection,
+    Participant,
+    Snapshot,
+    TreatyRecord,
+)
+from treatydesk.untc.names import identify
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_status_xml", "parse_mtdsg_date", "SECTION_TAGS"]
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+#: MTDSG element name -> the section it holds
+SECTION_TAGS: dict[str, DeclarationSection] = {
+    "Declarations": DeclarationSection.DECLARATIONS,
+    "Objections": DeclarationSection.OBJECTIONS,
+    "DeclarationsUnderArticle": DeclarationSection.DECLARATIONS_UNDER_ARTICLE,
+    "Notifications": DeclarationSection.NOTIFICATIONS,
+    "TerritorialApplications": DeclarationSection.TERRITORIAL_APPLICATIONS,
+}
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+# "25 Oct 2025", "25 October 2025", "12 Mar 2004 a", "1 Jan 2020AA"
+_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4}) ?([A-Za-z]{1,2})?")
+# footnote markers the depositary sometimes leaves entity-escaped in the text
+_ESCAPED_MARKER = re.compile(r"<superscript>\s*([^<]*?)\s*</superscript>")
+_LEADING_ESCAPED_MARKER = re.compile(r"\s*<superscript>\s*([^<]*?)\s*</superscript>\s*")
+_LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
+_FIRST_INTEGER = re.compile(r"\d+")
+_TITLE_NUMBER = re.compile(r"\s*(\d+)\s*\.\s*")
+_CHAPTER = re.compile(r"(?i)\s*chapter\s+([IVXLC]+)\b")
+_HTML_START = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]")
+
+#: words in an action column's label -> the consent kind they name
+_KIND_WORDS: dict[str, ActionKind] = {
+    "ratification": ActionKind.RATIFICATION,
+    "acceptance": ActionKind.ACCEPTANCE,
+    "approval": ActionKind.APPROVAL,
+    "accession": ActionKind.ACCESSION,
+    "succession": ActionKind.SUCCESSION,
+}
+
+
+def parse_mtdsg_date(text: str, *, where: str) -> tuple[date | None, str | None]:
+    """Read a table cell such as "25 Oct 2025" or "12 Mar 2004 a" into the date and the action
+    suffix ("A", "AA", "a", "d" or None). An empty cell gives (None, None). Anything else
+    raises StatusImportError naming `where`."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None, None
+    match = _DATE.fullmatch(cleaned)
+    month = _MONTHS.get(match.group(2)[:3].lower()) if match is not None else None
+    if match is None or month is None:
+        raise StatusImportError(f"expected a date like 25 Oct 2025 {where}, got {cleaned!r}")
+    try:
+        day = date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError as exc:  # e.g. 31 Feb 2025: the calendar, not the format, is wrong
+        raise StatusImportError(
+            f"expected a real calendar date {where}, got {cleaned!r} ({exc})"
+        ) from exc
+    return day, match.group(4)
+
+
+def parse_status_xml(
+    data: bytes, *, source: str, retrieved_at: datetime, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Snapshot:
+    """Read one MTDSG status file into a Snapshot (participants keyed by ISO 3166 alpha-3)."""
+    treaty = _safe_treaty_element(data, source=source, max_bytes=max_bytes)
+    reader = _Reader(source)
+    record = reader.treaty_record(treaty)
+    participants = reader.participants(treaty)
+    notes = reader.end_notes(treaty)
+    participants = reader.attach_sections(treaty, participants)
+    return Snapshot(
+        treaty=record,
+        source=source,
+        retrieved_at=retrieved_at,
+        participants=tuple(participants.values()),
+        notes=notes,
+        warnings=tuple(reader.warnings),
+    )
+
+
+def _safe_treaty_element(data: bytes, *, source: str, max_bytes: int) -> Any:
+    if len(data) > max_bytes:
+        raise StatusImportError(
+            f"{source}: {len(data)} bytes is more than the limit of {max_bytes} bytes for a "
+            "status file; nothing was imported"
+        )
+    if not data.strip():
+        raise StatusImportError(f"{source}: the file is empty; expected an MTDSG status file")
+    if _HTML_START.search(data, 0, 4096) is not None:
+        raise SourceUnavailable(
+            f"{source}: got an HTML page (the depositary's maintenance or error page), "
+            "not an MTDSG status file; try again later"
+        )
+    # A raw "<!ENTITY" can only occur in a DTD; refusing it here means no entity is ever
+    # declared, let alone expanded (billion laughs) or fetched (external entities).
+    if b"<!ENTITY" in data:
+        raise StatusImportError(
+            f"{source}: the file declares XML entities in a DOCTYPE; status files never do, and "
+            "entities are refused for safety (entity bombs, external file reads)"
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True, remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else "?"
+        raise StatusImportError(
+            f"{source}: line {line}: not well-formed XML ({exc.msg}); the file may be "
+            "truncated or damaged"
+        ) from exc
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    # second line of defence for encodings the byte check above cannot see (e.g. UTF-16)
+    if (dtd is not None and any(True for _ in dtd.iterentities())) or docinfo.system_url:
+        raise StatusImportError(
+            f"{source}: the DOCTYPE declares entities or names an external DTD; refused"
+        )
+    if isinstance(root.tag, str) and root.tag.lower() == "html":
+        raise SourceUnavailable(
+            f"{source}: got an HTML page (the depositary's maintenance or error page), "
+            "not an MTDSG status file"
+        )
+    treaty = root if root.tag == "Treaty" else root.find("Treaty")
+    if treaty is None:
+        raise StatusImportError(
+            f"{source}: line {root.sourceline}: root element <{root.tag}> has no <Treaty> "
+            "element; expected an MTDSG status file"
+        )
+    return treaty
+
+
+def _cell(element: Any) -> tuple[str, list[str]]:
+    """The text of a cell or paragraph with spacing normalised, and the footnote markers found
+    in it (raw <superscript> children or entity-escaped ones), which are removed from the text.
+    """
+    markers: list[str] = []
+    if len(element):
+        parts = [element.text or ""]
+        for child in element:
+            if child.tag == "superscript":
+                marker = (child.text or "").strip()
+                if marker:
+                    markers.append(marker)
+            else:
+                parts.append("".join(child.itertext()))
+            parts.append(child.tail or "")
+        text = "".join(parts)
+    else:
+        text = element.text or ""
+    if "<superscript>" in text:
+        markers.extend(m for m in _ESCAPED_MARKER.findall(text) if m)
+        text = _ESCAPED_MARKER.sub("", text)
+    return " ".join(text.split()), markers
+
+
+def _labelled_text(element: Any | None) -> str | None:
+    """Text of a header block without its <Labeltext> ("Entry into force:")."""
+    if element is None:
+        return None
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag != "Labeltext":
+            parts.append(" ".join(_cell(child)[0].split()))
+        parts.append(child.tail or "")
+    text = " ".join(" ".join(parts).split())
+    return text or None
+
+
+class _Reader:
+    """One import: keeps the source for messages and collects warnings."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.warnings: list[str] = []
+
+    def _fail(self, element: Any, message: str) -> StatusImportError:
+        return StatusImportError(f"{self.source}: line {element.sourceline}: {message}")
+
+    def treaty_record(self, treaty: Any) -> TreatyRecord:
+        header = treaty.find("Header")
+        external = header.find("ExternalData") if header is not None else None
+        if external is None:
+            raise self._fail(treaty, "no Header/ExternalData block; expected the treaty header")
+        title_element = external.find("Titlesect")
+        if title_element is None:
+            raise self._fail(external, "no Titlesect in the header; expected the treaty title")
+        title, _ = _cell(title_element)
+        number = _TITLE_NUMBER.match(title)
+        chapter_element = header.find("Chapter")
+        chapter = _CHAPTER.match(_cell(chapter_element)[0]) if chapter_element is not None else None
+        if number is None or chapter is None:
+            raise self._fail(
+                header,
+                "cannot tell the depositary reference: expected Header/Chapter like "
+                "'CHAPTER XVIII' and a Titlesect starting with the treaty number like '16.'",
+            )
+        status = external.find("Status")
+        return TreatyRecord(
+            reference=f"{chapter.group(1).upper()}-{number.group(1)}",
+            title=title[number.end():],
+            conclusion=_labelled_text(external.find("Conclusion")),
+            entry_into_force_text=_labelled_text(external.find("EIF")),
+            registration=_labelled_text(external.find("Registration")),
+            signatories_count=self._count(status, "Signatories"),
+            parties_count=self._count(status, "Parties"),
+        )
+
+    def _count(self, status: Any | None, tag: str) -> int | None:
+        element = status.find(tag) if status is not None else None
+        if element is None:
+            return None
+        found = _FIRST_INTEGER.search(_cell(element)[0])
+        return int(found.group()) if found is not None else None
+
+    def participants(self, treaty: Any) -> dict[str, Participant]:
+        tgroup = treaty.find("Participants/Table/TGroup")
+        if tgroup is None:
+            raise self._fail(
+                treaty, "no participant table; expected Treaty/Participants/Table/TGroup"
+            )
+        head_row = tgroup.find("Thead/Row")
+        if head_row is None:
+            raise self._fail(tgroup, "the participant table has no header row (Thead/Row)")
+        labels = [_cell(entry)[0] for entry in head_row.iterchildren("Entry")]
+        folded = [label.casefold() for label in labels]
+        name_col = next((i for i, f in enumerate(folded) if f.startswith("participant")), None)
+        if name_col is None:
+            raise self._fail(
+                head_row, f"no Participant column in the table header; found {labels}"
+            )
+        signature_col = next((i for i, f in enumerate(folded) if "signature" in f), None)
+        action_col = next(
+            (
+                i for i, f in enumerate(folded)
+                if i != signature_col and any(word in f for word in _KIND_WORDS)
+            ),
+            None,
+        )
+        suffixes = _suffix_kinds(labels[action_col]) if action_col is not None else {}
+        rows = tgroup.find("Tbody/Rows")
+        if rows is None:
+            raise self._fail(tgroup, "the participant table has no body (Tbody/Rows)")
+        errors = ErrorCollector()
+        result: dict[str, Participant] = {}
+        first_row_of: dict[str, int] = {}
+        for number, row in enumerate(rows.iterchildren("Row"), start=1):
+            entries = list(row.iterchildren("Entry"))
+            where = f"line {row.sourceline}, Row {number}"
+            if len(entries) != len(labels):
+                errors.add(
+                    where,
+                    f"{len(entries)} entries, expected {len(labels)} (one per column: "
+                    f"{', '.join(labels)})",
+                )
+                continue
+            participant = self._row(entries, labels, name_col, signature_col, action_col,
+                                    suffixes, where, errors)
+            if participant is None:
+                continue
+            if participant.key in result:
+                errors.add(
+                    where,
+                    f"{participant.name!r} is listed twice (first in Row "
+                    f"{first_row_of[participant.key]})",
+                )
+                continue
+            first_row_of[participant.key] = number
+            result[participant.key] = participant
+        if errors:
+            first = errors.items[0]
+            raise StatusImportError(
+                f"{self.source}: {first.location}: {first.message}"
+                + (f" (and {len(errors.items) - 1} more problems)" if len(errors.items) > 1
+                   else ""),
+                items=errors.items,
+            )
+        return result
+
+    def _row(
+        self, entries: list[Any], labels: list[str], name_col: int, signature_col: int | None,
+        action_col: int | None, suffixes: dict[str, ActionKind], where: str,
+        errors: ErrorCollector,
+    ) -> Participant | None:
+        remarks: list[str] = []
+        footnotes: list[str] = []
+        cells: list[str] = []
+        for column, entry in enumerate(entries):
+            text, markers = _cell(entry)
+            footnotes.extend(markers)
+            if text.startswith("[") and text.endswith("]"):
+                # the depositary brackets entries it reports with reservations about their
+                # status; the content is kept and the bracketing recorded
+                remarks.append(f"{labels[column]} in square brackets on the record: {text}")
+                text = text[1:-1].strip()
+            cells.append(text)
+        name = cells[name_col]
+        if not name:
+            errors.add(where, f"empty {labels[name_col]} cell; expected a participant name")
+            return None
+        identity = identify(name)
+        if not identity.known:
+            self.warnings.append(
+                f"{where}: participant {name!r} has no known ISO 3166 code; keyed as "
+                f"{identity.key!r}"
+            )
+        signature: date | None = None
+        action: date | None = None
+        kind: ActionKind | None = None
+        try:
+            if signature_col is not None:
+                signature, _ = parse_mtdsg_date(
+                    cells[signature_col], where=f"in {where}, column {labels[signature_col]}"
+                )
+            if action_col is not None:
+                place = f"in {where}, column {labels[action_col]}"
+                action, suffix = parse_mtdsg_date(cells[action_col], where=place)
+                if action is not None:
+                    kind = self._kind(suffix, suffixes, place)
+        except StatusImportError as exc:
+            errors.add(where, exc.message)
+            return None
+        return Participant(
+            key=identity.key,
+            name=name,
+            iso3=identity.iso3,
+            is_reio=identity.is_reio,
+            signature=signature,
+            action=action,
+            action_kind=kind,
+            footnotes=tuple(dict.fromkeys(footnotes)),
+            remarks=tuple(remarks),
+        )
+
+    @staticmethod
+    def _kind(suffix: str | None, suffixes: dict[str, ActionKind], column: str) -> ActionKind:
+        if suffix is None:
+            return ActionKind.RATIFICATION  # the depositary prints no suffix for ratification
+        kind = suffixes.get(suffix)
+        if kind is None:
+            known = ", ".join(sorted(suffixes)) or "none"
+            raise StatusImportError(
+                f"unknown action suffix {suffix!r} {column}; the column label defines: {known}"
+            )
+        return kind
+
+    def end_notes(self, treaty: Any) -> dict[str, str]:
+        section = treaty.find("EndNotes")
+        notes: dict[str, list[str]] = {}
+        if section is None:
+            return {}
+        current: str | None = None
+        for paragraph in section.iter("Text"):
+            marker = _leading_marker(paragraph)
+            text, _ = _cell(paragraph)
+            if marker is not None:
+                current = marker
+                notes.setdefault(current, [])
+            if not text:
+                continue
+            if current is None:
+                self.warnings.append(
+                    f"line {paragraph.sourceline}: end-note text without a footnote number "
+                    "before it; kept under '?'"
+                )
+                current = "?"
+                notes.setdefault(current, [])
+            notes[current].append(text)
+        return {marker: "\n\n".join(parts) for marker, parts in notes.items()}
+
+    def attach_sections(
+        self, treaty: Any, participants: dict[str, Participant]
+    ) -> dict[str, Participant]:
+        found: dict[str, list[Declaration]] = {}
+        extra_footnotes: dict[str, list[str]] = {}
+        for tag, section_kind in SECTION_TAGS.items():
+            section = treaty.find(tag)
+            if section is None:
+                continue
+            key: str | None = None
+            paragraphs: list[str] = []
+
+            def flush(key: str | None, paragraphs: list[str],
+                      section_kind: DeclarationSection = section_kind) -> None:
+                if key is None or not paragraphs:
+                    return
+                text = "\n\n".join(paragraphs)
+                found.setdefault(key, []).append(Declaration(
+                    section=section_kind,
+                    text=text,
+                    articles=extract_articles(text),
+                    # only statements made under the declarations heading can be
+                    # reservations; an objection merely quotes the reservation it targets
+                    is_reservation=(section_kind is DeclarationSection.DECLARATIONS
+                                    and is_reservation(text)),
+                ))
+
+            for element in section.iter("Participant", "Text"):
+                text, markers = _cell(element)
+                if element.tag == "Participant":
+                    flush(key, paragraphs)
+                    paragraphs = []
+                    key = self._section_participant(text, element, tag, participants)
+                    if key is not None:
+                        extra_footnotes.setdefault(key, []).extend(markers)
+                elif text:
+                    if key is None:
+                        self.warnings.append(
+                            f"line {element.sourceline}: text in {tag} before any participant "
+                            "name; skipped"
+                        )
+                        continue
+                    paragraphs.append(text)
+                    extra_footnotes.setdefault(key, []).extend(markers)
+            flush(key, paragraphs)
+        if not found and not any(extra_footnotes.values()):
+            return participants
+        updated: dict[str, Participant] = {}
+        for key, participant in participants.items():
+            declarations = found.get(key)
+            more_markers = extra_footnotes.get(key)
+            if not declarations and not more_markers:
+                updated[key] = participant
+                continue
+            updated[key] = Participant(
+                key=participant.key, name=participant.name, iso3=participant.iso3,
+                is_reio=participant.is_reio, signature=participant.signature,
+                action=participant.action, action_kind=participant.action_kind,
+                footnotes=tuple(dict.fromkeys((*participant.footnotes, *(more_markers or ())))),
+                declarations=tuple(declarations or ()), source=participant.source,
+                remarks=participant.remarks,
+            )
+        return updated
+
+    def _section_participant(
+        self, name: str, element: Any, tag: str, participants: dict[str, Participant]
+    ) -> str | None:
+        key = identify(name).key
+        if key in participants:
+            return key
+        self.warnings.append(
+            f"line {element.sourceline}: {tag} names {name!r}, which is not in the participant "
+            "table; its text was skipped"
+        )
+        return None
+
+
+def _leading_marker(paragraph: Any) -> str | None:
+    """The footnote number an end-note paragraph starts with, if any."""
+    head = paragraph.text or ""
+    if len(paragraph) and not head.strip() and paragraph[0].tag == "superscript":
+        marker = (paragraph[0].text or "").strip()
+        return marker or None
+    match = _LEADING_ESCAPED_MARKER.match(head)
+    return match.group(1) if match is not None and match.group(1) else None
+
+
+def _suffix_kinds(label: str) -> dict[str, ActionKind]:
+    """Suffix -> kind from an action column label such as
+    "Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"."""
+    kinds: dict[str, ActionKind] = {}
+    for words, suffix in _LABELLED_SUFFIX.findall(label):
+        first = words.strip().split()[-1].casefold() if words.strip() else ""
+        kind = _KIND_WORDS.get(first)
+        if kind is not None:
+            kinds[suffix] = kind
+    return kinds
