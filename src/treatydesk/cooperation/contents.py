@@ -1,0 +1,233 @@
+"""What each kind of request must contain, from the article it rests on.
+
+One table per kind; each requirement names the field it reads, the article and paragraph asking
+for it, and what is needed in plain words. `missing_contents` is what both `request validate`
+and the safeguards engine (rule SG-CONTENTS-40-15) report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from treatydesk.cooperation.kinds import RequestKind
+from treatydesk.cooperation.request import CooperationRequest, DataCategory, SubjectRole
+
+
+@dataclass(frozen=True, slots=True)
+class MissingItem:
+    field_path: str
+    article: str
+    what: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field_path": self.field_path, "article": self.article, "what": self.what}
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    field_path: str
+    article: str
+    what: str
+    present: Callable[[CooperationRequest], bool]
+
+
+def _text(value: str | None) -> bool:
+    return bool(value and value.strip())
+
+
+def _authority(request: CooperationRequest) -> bool:
+    return request.requesting_authority is not None
+
+
+def _proceeding(request: CooperationRequest) -> bool:
+    return request.proceeding is not None
+
+
+def _conducting(request: CooperationRequest) -> bool:
+    return request.conducting_authority is not None
+
+
+def _facts(request: CooperationRequest) -> bool:
+    return _text(request.facts_summary)
+
+
+def _measures(request: CooperationRequest) -> bool:
+    return bool(request.measures_sought)
+
+
+def _subjects(request: CooperationRequest) -> bool:
+    return bool(request.subjects)
+
+
+def _purpose(request: CooperationRequest) -> bool:
+    return _text(request.purpose)
+
+
+def _offences(request: CooperationRequest) -> bool:
+    return bool(request.offences)
+
+
+def _penalties(request: CooperationRequest) -> bool:
+    return all(o.max_penalty_life or o.max_penalty_years is not None for o in request.offences)
+
+
+def _data(request: CooperationRequest) -> bool:
+    return bool(request.data_requested)
+
+
+def _data_justified(request: CooperationRequest) -> bool:
+    return bool(request.data_requested) and all(
+        _text(item.justification) for item in request.data_requested)
+
+
+def _custodian(request: CooperationRequest) -> bool:
+    details = request.preservation
+    return details is not None and (_text(details.data_custodian) or _text(details.data_location))
+
+
+def _necessity(request: CooperationRequest) -> bool:
+    return request.preservation is not None and _text(request.preservation.necessity)
+
+
+def _mla_follows(request: CooperationRequest) -> bool:
+    return request.preservation is not None and request.preservation.mla_to_follow
+
+
+def _period(request: CooperationRequest) -> bool:
+    return request.collection_period is not None
+
+
+def _period_justified(request: CooperationRequest) -> bool:
+    return request.collection_period is not None and _text(
+        request.collection_period.justification)
+
+
+def _risk(request: CooperationRequest) -> bool:
+    return _text(request.emergency_justification)
+
+
+def _person_sought(request: CooperationRequest) -> bool:
+    return any(s.role is SubjectRole.PERSON_SOUGHT for s in request.subjects)
+
+
+def _warrant(request: CooperationRequest) -> bool:
+    return request.extradition is not None and _text(request.extradition.warrant_reference)
+
+
+def _content_period(request: CooperationRequest) -> bool:
+    return all(
+        item.from_date is not None and item.to_date is not None
+        for item in request.data_requested if item.category is DataCategory.CONTENT)
+
+
+def _req(path: str, article: str, what: str,
+         present: Callable[[CooperationRequest], bool]) -> Requirement:
+    return Requirement(path, article, what, present)
+
+
+# 40(15)(a)-(f): the contents of any MLA request; (e) is "where possible", so it is asked of the
+# kinds that target data about identified persons or accounts, not of every MLA request
+_MLA_CORE: tuple[Requirement, ...] = (
+    _req("requesting_authority", "40(15)(a)", "the authority making the request", _authority),
+    _req("proceeding", "40(15)(b)",
+         "subject matter and nature of the investigation, prosecution or proceeding",
+         _proceeding),
+    _req("conducting_authority", "40(15)(b)", "the authority conducting the case", _conducting),
+    _req("facts_summary", "40(15)(c)", "a summary of the relevant facts", _facts),
+    _req("measures_sought", "40(15)(d)", "the assistance sought", _measures),
+    _req("purpose", "40(15)(f)", "the purpose for which the evidence or action is sought",
+         _purpose),
+    _req("offences", "35", "the offence(s) the case concerns", _offences),
+    _req("offences[].max_penalty_years", "2(h)",
+         "the maximum penalty of each offence in the requesting State", _penalties),
+)
+_IDENTIFIED = _req("subjects", "40(15)(e)",
+                   "identity, location or nationality of the persons, items or accounts concerned",
+                   _subjects)
+_DATA = _req("data_requested", "40(15)(d)", "the data sought, by category", _data)
+
+_PRESERVATION: tuple[Requirement, ...] = (
+    _req("requesting_authority", "42", "the authority seeking preservation", _authority),
+    _req("offences", "42", "the offence under investigation", _offences),
+    _req("facts_summary", "42", "a brief summary of the facts", _facts),
+    _req("data_requested", "42", "the stored data to be preserved", _data),
+    _req("data_requested[].justification", "42",
+         "how each item of data relates to the offence", _data_justified),
+    _req("preservation.data_custodian", "42",
+         "the custodian of the data or its location", _custodian),
+    _req("preservation.necessity", "42", "why preservation is necessary", _necessity),
+    _req("preservation.mla_to_follow", "42",
+         "that a request for search, seizure or disclosure will follow", _mla_follows),
+)
+
+_COLLECTION: tuple[Requirement, ...] = (
+    _DATA,
+    _IDENTIFIED,
+    _req("collection_period", "45", "the period of collection", _period),
+    _req("collection_period.justification", "45",
+         "why collection must last that long", _period_justified),
+)
+
+_REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
+    RequestKind.MUTUAL_LEGAL_ASSISTANCE: _MLA_CORE,
+    RequestKind.PRESERVATION: _PRESERVATION,
+    RequestKind.PRESERVED_TRAFFIC_DISCLOSURE: (*_MLA_CORE, _DATA, _IDENTIFIED),
+    RequestKind.STORED_DATA_ACCESS: (
+        *_MLA_CORE, _DATA, _IDENTIFIED,
+        _req("data_requested[].from_date", "24",
+             "a bounded period for content data", _content_period),
+    ),
+    RequestKind.SUBSCRIBER_INFORMATION: (*_MLA_CORE, _DATA, _IDENTIFIED),
+    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (*_MLA_CORE, *_COLLECTION),
+    RequestKind.CONTENT_INTERCEPTION: (
+        *_MLA_CORE,
+        *(
+            Requirement(item.field_path, "46", item.what, item.present)
+            if item.article == "45" else item
+            for item in _COLLECTION
+        ),
+    ),
+    RequestKind.EMERGENCY_DISCLOSURE: (
+        _req("requesting_authority", "41", "the authority making the request", _authority),
+        _req("emergency_justification", "2(o)",
+             "the significant and imminent risk to the life or safety of a person", _risk),
+        _req("facts_summary", "41", "a summary of the facts", _facts),
+        _req("data_requested", "41", "the data needed to avert the emergency", _data),
+        _IDENTIFIED,
+    ),
+    RequestKind.EXTRADITION: (
+        _req("requesting_authority", "37", "the authority making the request", _authority),
+        _req("subjects", "37", "the person sought (a subject with role person_sought)",
+             _person_sought),
+        _req("offences", "37(1)", "the offence(s) for which extradition is sought", _offences),
+        _req("offences[].max_penalty_years", "37(1)",
+             "the maximum penalty of each offence in the requesting State", _penalties),
+        _req("facts_summary", "37", "a summary of the facts", _facts),
+        _req("extradition.warrant_reference", "37",
+             "the arrest warrant or judgment the request rests on", _warrant),
+    ),
+    RequestKind.LAW_ENFORCEMENT_COOPERATION: (
+        _req("requesting_authority", "47", "the authority making the request", _authority),
+        _req("facts_summary", "47", "a summary of the facts", _facts),
+        _req("purpose", "47", "the purpose of the cooperation", _purpose),
+    ),
+}
+
+
+def requirements(kind: RequestKind) -> tuple[Requirement, ...]:
+    return _REQUIREMENTS[kind]
+
+
+def missing_contents(request: CooperationRequest) -> list[MissingItem]:
+    """Every required content of the request's kind that it lacks, in the article's order.
+    (An emergency claimed on another kind is judged by the engine, not here: without a described
+    risk the request is treated as ordinary, 2(o).)"""
+    return [
+        MissingItem(item.field_path, item.article, item.what)
+        for item in _REQUIREMENTS[request.kind] if not item.present(request)
+    ]
+
+
+def all_requirements() -> dict[RequestKind, tuple[Requirement, ...]]:
+    return dict(_REQUIREMENTS)

@@ -1,0 +1,438 @@
+"""The model of one cooperation request under the Convention.
+
+Every field names the article (and paragraph where known) that asks for it, in its description
+and in `json_schema_extra["article"]`, so the published JSON Schema, the `request template`
+help and the completeness check all speak the same language. The model only checks shape; what
+the Convention requires of each kind is in `cooperation.contents`, and whether the request may
+be executed is the safeguards engine's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
+from treatydesk.errors import ErrorItem, InvalidInput, PayloadTooLarge
+
+#: largest request document accepted (bytes); attachments travel separately, only metadata here
+MAX_REQUEST_BYTES = 1_000_000
+#: deepest JSON nesting accepted before parsing (the model itself is 4 levels deep)
+MAX_JSON_DEPTH = 32
+#: keys a filled `request template` may still carry; they are help for humans, not content
+TEMPLATE_KEYS = frozenset({"_help"})
+
+_SHORT = 300
+_LONG = 20_000
+_MANY = 200
+
+
+def cite(description: str, article: str, **extra: Any) -> Any:
+    """A pydantic Field whose description ends with the article it rests on."""
+    schema_extra: dict[str, Any] = {"article": article}
+    return Field(description=f"{description} (Art {article})", json_schema_extra=schema_extra,
+                 **extra)
+
+
+#: ISO 3166-1 alpha-3 (upper case; user-assigned XAA..XZZ allowed for examples) or a lower-case
+#: slug for participants without one (e.g. "european-union")
+PartyKey = Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|[a-z][a-z0-9-]{1,62})$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=_SHORT)]
+LongText = Annotated[str, Field(min_length=1, max_length=_LONG)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Channel(StrEnum):
+    """How the request travels (40(13) central authority, 41 the 24/7 network, 40(13) diplomatic
+    channels in urgent cases or where a State requires them, Interpol where a State accepts)."""
+
+    CENTRAL_AUTHORITY = "central_authority"
+    NETWORK_24_7 = "network_24_7"
+    DIPLOMATIC = "diplomatic"
+    INTERPOL = "interpol"
+    DIRECT = "direct"
+
+
+class Urgency(StrEnum):
+    ORDINARY = "ordinary"
+    URGENT = "urgent"
+    #: an emergency in the sense of 2(o): a significant and imminent risk to life or safety
+    EMERGENCY = "emergency"
+
+
+class ProceedingStage(StrEnum):
+    INVESTIGATION = "investigation"
+    PROSECUTION = "prosecution"
+    JUDICIAL_PROCEEDING = "judicial_proceeding"
+
+
+class IdentifierType(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    USERNAME = "username"
+    ACCOUNT_ID = "account_id"
+    IP_ADDRESS = "ip_address"
+    DOMAIN = "domain"
+    URL = "url"
+    DEVICE_ID = "device_id"
+    WALLET = "wallet"
+    BANK_ACCOUNT = "bank_account"
+    PERSON_NAME = "person_name"
+    OTHER = "other"
+
+
+class SubjectRole(StrEnum):
+    SUSPECT = "suspect"
+    VICTIM = "victim"
+    WITNESS = "witness"
+    ACCOUNT_HOLDER = "account_holder"
+    PERSON_SOUGHT = "person_sought"  # extradition (37)
+    ITEM = "item"
+    OTHER = "other"
+
+
+class ProfileFlag(StrEnum):
+    """What the requester or the desk knows about a person that calls for 6 and 40(22) review."""
+
+    JOURNALIST = "journalist"
+    HUMAN_RIGHTS_DEFENDER = "human_rights_defender"
+    ACTIVIST = "activist"
+    POLITICAL_OPPOSITION = "political_opposition"
+    RELIGIOUS_FIGURE = "religious_figure"
+    LAWYER = "lawyer"
+    SECURITY_RESEARCHER = "security_researcher"
+    MINORITY_MEMBER = "minority_member"
+    LGBTI = "lgbti"
+    TRADE_UNIONIST = "trade_unionist"
+
+
+class DataCategory(StrEnum):
+    """Categories of electronic data, as defined in 2(c), 2(d) and 2(f)."""
+
+    SUBSCRIBER = "subscriber"  # 2(f)
+    TRAFFIC = "traffic"  # 2(c)
+    CONTENT = "content"  # 2(d)
+    OTHER = "other"
+
+
+class Authority(_Model):
+    name: ShortText = cite("Name of the authority", "40(15)(a)")
+    country: PartyKey | None = cite("Party the authority belongs to", "40(15)(a)", default=None)
+    contact: str | None = cite("How to reach the authority (office, e-mail, phone)", "40(15)(a)",
+                               default=None, max_length=_SHORT)
+
+
+class Proceeding(_Model):
+    stage: ProceedingStage = cite(
+        "Whether an investigation, a prosecution or judicial proceedings", "40(15)(b)")
+    subject_matter: LongText = cite(
+        "Subject matter and nature of the investigation, prosecution or proceeding", "40(15)(b)")
+    case_reference: str | None = cite("The conducting authority's file number", "40(15)(b)",
+                                      default=None, max_length=_SHORT)
+
+
+class Offence(_Model):
+    label: ShortText = cite("Name of the offence in the requesting State's law", "35")
+    conduct_description: LongText = cite(
+        "What the person is said to have done, in plain words; dual criminality is judged on this "
+        "conduct, not on the label", "35")
+    legal_provision: ShortText = cite("Provision of the requesting State's law", "40(15)(b)")
+    max_penalty_years: float | None = cite(
+        "Maximum deprivation of liberty for the offence in the requesting State, in years "
+        "(serious crime is at least the threshold of 2(h))", "2(h)", default=None, ge=0, le=200)
+    max_penalty_life: bool = cite("Punishable by life imprisonment (a more serious penalty)",
+                                  "2(h)", default=False)
+    claimed_convention_article: int | None = cite(
+        "Convention offence (Arts 7-17) the requester says the conduct amounts to", "35(1)(a)",
+        default=None, ge=7, le=17)
+    claimed_serious_crime: bool = cite(
+        "The requester says the offence is a serious crime", "35(1)(c)", default=False)
+    involves_fiscal_matters: bool = cite(
+        "The offence also involves fiscal matters (no ground to refuse on that alone)", "37",
+        default=False)
+
+
+class Subject(_Model):
+    identifier_type: IdentifierType = cite("Kind of identifier", "40(15)(e)")
+    identifier_value: ShortText = cite("The identifier itself (account, address, number)",
+                                       "40(15)(e)")
+    role: SubjectRole = cite("Role of the person, account or item in the case", "40(15)(e)")
+    nationality: PartyKey | None = cite("Nationality where known", "40(15)(e)", default=None)
+    location: str | None = cite("Location where known", "40(15)(e)", default=None,
+                                max_length=_SHORT)
+    profile_flags: list[ProfileFlag] = cite(
+        "What is known about the person that calls for human-rights review", "40(22)",
+        default_factory=list, max_length=len(ProfileFlag))
+
+
+class DataRequest(_Model):
+    category: DataCategory = cite("Category of data (subscriber, traffic, content)", "2(c)")
+    description: str | None = cite("The data sought, precisely", "40(15)(d)", default=None,
+                                   max_length=_LONG)
+    from_date: dt.date | None = cite("First day of the period the data covers", "24",
+                                     default=None)
+    to_date: dt.date | None = cite("Last day of the period the data covers", "24", default=None)
+    justification: str | None = cite(
+        "Why this data is needed and how it relates to the offence", "42", default=None,
+        max_length=_LONG)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> DataRequest:
+        if self.from_date and self.to_date and self.from_date > self.to_date:
+            raise ValueError("from_date is after to_date")
+        return self
+
+
+class PreservationDetails(_Model):
+    data_custodian: str | None = cite(
+        "Service provider or other custodian holding the data", "42", default=None,
+        max_length=_SHORT)
+    data_location: str | None = cite("Where the data is held, if known", "42", default=None,
+                                     max_length=_SHORT)
+    necessity: str | None = cite("Why the data must be preserved quickly", "42",
+                                 default=None, max_length=_LONG)
+    mla_to_follow: bool = cite(
+        "The requester intends to follow up with a request for search, seizure or disclosure",
+        "42", default=False)
+    duration_days: int | None = cite(
+        "Preservation period asked (the Convention's minimum is in convention figures)", "42",
+        default=None, ge=1, le=3650)
+
+
+class CollectionPeriod(_Model):
+    start: dt.date = cite("First day of collection", "45")
+    end: dt.date = cite("Last day of collection", "45")
+    justification: str | None = cite("Why collection must last this long", "45",
+                                     default=None, max_length=_LONG)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> CollectionPeriod:
+        if self.start > self.end:
+            raise ValueError("start is after end")
+        return self
+
+
+class ExtraditionDetails(_Model):
+    warrant_reference: str | None = cite("Arrest warrant or judgment the request rests on", "37",
+                                         default=None, max_length=_SHORT)
+    person_location: str | None = cite("Where the person sought is believed to be", "37",
+                                       default=None, max_length=_SHORT)
+    sentence_remaining_years: float | None = cite(
+        "For a convicted person, the part of the sentence still to be served", "37",
+        default=None, ge=0, le=200)
+
+
+class LinkedRequest(_Model):
+    reference: ShortText = cite("Reference of the earlier request", "42")
+    kind: RequestKind = cite("Kind of the earlier request (e.g. a preservation before MLA)", "42")
+    date: dt.date | None = cite("Date of the earlier request", "42", default=None)
+
+
+class Attachment(_Model):
+    name: ShortText = cite("File name", "40(14)")
+    media_type: str = cite("Media type, e.g. application/pdf", "40(14)",
+                           pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$", max_length=100)
+    sha256: str = cite("SHA-256 of the file, hex", "40(14)", pattern=r"^[0-9a-f]{64}$")
+    size: int = cite("Size in bytes", "40(14)", ge=0)
+
+
+class CooperationRequest(_Model):
+    """One request from a requesting State Party to a requested State Party."""
+
+    reference: ShortText = cite("The requesting authority's reference for this request",
+                                "40(15)(a)")
+    kind: RequestKind = cite("Kind of cooperation asked", "35")
+    requesting_party: PartyKey = cite("State Party making the request", "40(1)")
+    requested_party: PartyKey = cite("State Party asked to assist", "40(1)")
+    requesting_authority: Authority | None = cite("Authority making the request", "40(15)(a)",
+                                                  default=None)
+    conducting_authority: Authority | None = cite(
+        "Authority conducting the investigation, prosecution or proceeding", "40(15)(b)",
+        default=None)
+    proceeding: Proceeding | None = cite("The investigation, prosecution or proceeding",
+                                         "40(15)(b)", default=None)
+    channel: Channel = cite("Channel the request travels by", "40(13)")
+    language: str = cite("Language of the request (ISO 639 code)", "40(14)",
+                         pattern=r"^[a-z]{2,3}$")
+    date: dt.date = cite("Date of the request", "40(14)")
+    urgency: Urgency = cite("Ordinary, urgent, or an emergency within 2(o)", "2(o)",
+                            default=Urgency.ORDINARY)
+    emergency_justification: str | None = cite(
+        "The significant and imminent risk to the life or safety of a person", "2(o)",
+        default=None, max_length=_LONG)
+    deadline: dt.date | None = cite("Date by which execution is asked, with reasons in facts",
+                                    "40", default=None)
+    offences: list[Offence] = cite("Offences as the requesting State describes them", "35",
+                                   default_factory=list, max_length=50)
+    facts_summary: str | None = cite("Summary of the relevant facts", "40(15)(c)", default=None,
+                                     max_length=_LONG)
+    subjects: list[Subject] = cite("Persons, accounts and items concerned", "40(15)(e)",
+                                   default_factory=list, max_length=_MANY)
+    data_requested: list[DataRequest] = cite("Data sought, by category and period", "40(15)(d)",
+                                             default_factory=list, max_length=_MANY)
+    measures_sought: list[ShortText] = cite("The assistance sought", "40(15)(d)",
+                                            default_factory=list, max_length=50)
+    procedure_wishes: str | None = cite("Any particular procedure the requester wishes",
+                                        "40(15)(d)", default=None, max_length=_LONG)
+    purpose: str | None = cite("Purpose for which the evidence or action is sought", "40(15)(f)",
+                               default=None, max_length=_LONG)
+    confidentiality: bool = cite("The requester asks that the request be kept confidential",
+                                 "40", default=False)
+    non_notification: bool = cite("The user is not to be notified", "42", default=False)
+    linked_requests: list[LinkedRequest] = cite("Earlier requests this one follows", "42",
+                                                default_factory=list, max_length=50)
+    preservation: PreservationDetails | None = cite("Details of a preservation request", "42",
+                                                    default=None)
+    collection_period: CollectionPeriod | None = cite(
+        "Period of real-time collection or interception", "45", default=None)
+    extradition: ExtraditionDetails | None = cite("Details of an extradition request", "37",
+                                                  default=None)
+    attachments: list[Attachment] = cite("Attached documents (metadata only)", "40(14)",
+                                         default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _distinct_parties(self) -> CooperationRequest:
+        if self.requesting_party == self.requested_party:
+            raise ValueError("requesting_party and requested_party are the same")
+        return self
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return KIND_ARTICLES[self.kind]
+
+
+# ----------------------------------------------------------------------------- error paths
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """`("offences", 0, "max_penalty_years")` -> `offences[0].max_penalty_years`."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(root)"
+
+
+def _error_items(error: ValidationError) -> list[ErrorItem]:
+    items: list[ErrorItem] = []
+    for detail in error.errors(include_url=False):
+        # model-level validators report at the object; keep their words
+        loc = tuple(part for part in detail["loc"] if isinstance(part, int | str))
+        kind = detail["type"]
+        if kind == "extra_forbidden":
+            message = "unknown field (not part of the request model)"
+        elif kind == "missing":
+            message = "required field is missing"
+        else:
+            message = str(detail["msg"]).removeprefix("Value error, ")
+        items.append(ErrorItem(json_path(loc), message))
+    return items
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of already-parsed JSON, stopping early past `limit` (iterative)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
+def _max_bracket_depth(text: str) -> int:
+    """Upper bound of JSON nesting before parsing: `json.loads` recurses once per level, so a
+    hostile `[[[[...` document must be refused before it reaches the parser."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def decode_json(raw: bytes | str, *, source: str) -> Any:
+    """Parses a JSON document strictly, naming `source` in every error."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_REQUEST_BYTES:
+            raise PayloadTooLarge(
+                f"{source}: request is larger than the {MAX_REQUEST_BYTES} byte limit")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidInput(
+                f"{source}: not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset "
+                f"{error.start})") from error
+    else:
+        text = raw
+        if len(text) > MAX_REQUEST_BYTES:
+            raise PayloadTooLarge(
+                f"{source}: request is larger than the {MAX_REQUEST_BYTES} byte limit")
+    text = text.removeprefix("\ufeff")
+    if _max_bracket_depth(text) > MAX_JSON_DEPTH:
+        raise InvalidInput(f"{source}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"{source}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})") from error
+
+
+def validate_request_data(data: Any, *, source: str = "request") -> CooperationRequest:
+    """Validates already-parsed JSON as a request; every problem is listed with its JSON path.
+    A filled `request template` is accepted: its `_help` map is ignored."""
+    if not isinstance(data, dict):
+        shown = "null" if data is None else type(data).__name__
+        raise InvalidInput(
+            f"{source}: a request must be a JSON object, got {shown}",
+            items=[ErrorItem("(root)", f"expected an object, got {shown}")])
+    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise InvalidInput(f"{source}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    content = {key: value for key, value in data.items() if key not in TEMPLATE_KEYS}
+    try:
+        return CooperationRequest.model_validate(content)
+    except ValidationError as error:
+        items = _error_items(error)
+        noun = "problem" if len(items) == 1 else "problems"
+        raise InvalidInput(f"{source}: {len(items)} {noun} in the request", items=items) from error
+
+
+def parse_request(raw: bytes | str, *, source: str = "request") -> CooperationRequest:
+    """Reads a request from JSON text or bytes (any input: never a traceback, always an
+    InvalidInput or PayloadTooLarge naming the problem)."""
+    return validate_request_data(decode_json(raw, source=source), source=source)
+
+
+def request_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a request, as published in docs/request.schema.json."""
+    schema = CooperationRequest.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://treatydesk.invalid/schema/request.schema.json"
+    schema["title"] = "TreatyDesk cooperation request (UN Convention against Cybercrime)"
+    return schema

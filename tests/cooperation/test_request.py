@@ -1,0 +1,145 @@
+"""The request model: shape errors with JSON paths, required contents per kind, schema, template."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from treatydesk.cooperation.contents import all_requirements, missing_contents
+from treatydesk.cooperation.kinds import RequestKind
+from treatydesk.cooperation.request import (
+    CooperationRequest,
+    parse_request,
+    request_json_schema,
+    validate_request_data,
+)
+from treatydesk.cooperation.template import request_template
+from treatydesk.errors import InvalidInput, PayloadTooLarge
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = ROOT / "examples" / "requests" / "mla_fraud.json"
+
+
+def base() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(BASE.read_text())
+    return data
+
+
+def problems(data: Any) -> dict[str, str]:
+    with pytest.raises(InvalidInput) as caught:
+        validate_request_data(data)
+    return {item.location: item.message for item in caught.value.items}
+
+
+def test_example_is_valid_and_complete() -> None:
+    request = validate_request_data(base())
+    assert request.kind is RequestKind.SUBSCRIBER_INFORMATION
+    assert missing_contents(request) == []
+
+
+def test_every_error_has_its_json_path() -> None:
+    data = base()
+    data["offences"][0]["max_penalty_years"] = "eight"
+    data["subjects"][0]["role"] = "villain"
+    data["surprise"] = 1
+    found = problems(data)
+    assert "offences[0].max_penalty_years" in found
+    assert "subjects[0].role" in found
+    assert found["surprise"].startswith("unknown field")
+
+
+def test_period_backwards_and_same_parties_are_errors() -> None:
+    data = base()
+    data["data_requested"][0]["from_date"] = "2027-03-01"
+    found = problems(data)
+    assert found["data_requested[0]"] == "from_date is after to_date"
+    data = base()
+    data["requested_party"] = "XAA"
+    assert any("same" in m for m in problems(data).values())
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"null", "got null"), (b"3", "got int"), (b"[]", "got list"), (b'"x"', "got str"),
+    (b"{", "not valid JSON"), (b"\xff\xfe{}", "not valid UTF-8"), (b"", "not valid JSON"),
+    (b"[" * 5000 + b"]" * 5000, "nested deeper"),
+    (b'{"a":' * 100 + b"1" + b"}" * 100, "nested deeper"),
+])
+def test_any_json_value_is_a_clear_error(raw: bytes, words: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_request(raw, source="in.json")
+    assert words in str(caught.value)
+    assert "in.json" in str(caught.value)
+
+
+def test_huge_input_is_refused() -> None:
+    with pytest.raises(PayloadTooLarge):
+        parse_request(b" " * 2_000_000, source="big.json")
+
+
+def test_missing_contents_cite_their_article() -> None:
+    data = base()
+    for key in ("purpose", "facts_summary", "requesting_authority"):
+        del data[key]
+    missing = {item.field_path: item.article for item in missing_contents(
+        validate_request_data(data))}
+    assert missing == {"requesting_authority": "40(15)(a)", "facts_summary": "40(15)(c)",
+                       "purpose": "40(15)(f)"}
+
+
+def test_preservation_contents_follow_article_42() -> None:
+    data = base()
+    data["kind"] = "preservation"
+    missing = {item.field_path for item in missing_contents(validate_request_data(data))}
+    assert {"preservation.data_custodian", "preservation.necessity",
+            "preservation.mla_to_follow"} <= missing
+    assert all(item.article == "42" for item in missing_contents(validate_request_data(data)))
+
+
+def test_every_kind_has_requirements() -> None:
+    assert set(all_requirements()) == set(RequestKind)
+
+
+def test_committed_schema_is_current() -> None:
+    committed = json.loads((ROOT / "docs" / "request.schema.json").read_text())
+    assert committed == request_json_schema(), (
+        "docs/request.schema.json is stale: regenerate with "
+        "python -c 'from treatydesk.cooperation.request import request_json_schema as s; "
+        "import json; print(json.dumps(s(), indent=2))' > docs/request.schema.json")
+
+
+def test_every_field_cites_an_article() -> None:
+    def walk(schema: dict[str, Any], where: str) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            assert "article" in prop, f"{where}.{name} has no article"
+
+    schema = request_json_schema()
+    walk(schema, "request")
+    for name, definition in schema.get("$defs", {}).items():
+        if "properties" in definition:
+            walk(definition, name)
+
+
+@pytest.mark.parametrize("kind", list(RequestKind))
+def test_template_fills_into_a_valid_request(kind: RequestKind) -> None:
+    template = request_template(kind)
+    assert template["kind"] == kind.value
+    assert "_help" in template and all("Art " in text for text in template["_help"].values())
+    # an unfilled template is invalid and says where
+    with pytest.raises(InvalidInput):
+        validate_request_data(template)
+    filled = copy.deepcopy(template)
+    example = base()
+    for key in list(filled):
+        if key in example and key != "kind":
+            filled[key] = example[key]
+    for key in ("linked_requests", "attachments"):
+        filled[key] = []
+    for key in ("preservation", "collection_period", "extradition"):
+        if key in filled:
+            filled[key] = None
+    request = validate_request_data(filled)
+    assert isinstance(request, CooperationRequest) and request.kind is kind
