@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, select
+
 from treatydesk.status.model import (
     ActionKind,
     Declaration,
@@ -11,6 +13,12 @@ from treatydesk.status.model import (
     Participant,
     Snapshot,
     TreatyRecord,
+)
+from treatydesk.store.db import Database
+from treatydesk.store.status_tables import (
+    StatusDeclarationRow,
+    StatusParticipantRow,
+    StatusSnapshotRow,
 )
 
 
@@ -54,3 +62,13 @@ def make_snapshot(
         notes={"1": "A test footnote."},
         partial=False,
     )
+
+
+def row_counts(db: Database) -> tuple[int, int, int]:
+    """(snapshots, participants, declarations) rows in the database."""
+    with db.reading() as session:
+        return (
+            session.scalar(select(func.count(StatusSnapshotRow.id))) or 0,
+            session.scalar(select(func.count(StatusParticipantRow.id))) or 0,
+            session.scalar(select(func.count(StatusDeclarationRow.id))) or 0,
+        )

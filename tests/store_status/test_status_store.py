@@ -8,31 +8,20 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from store_snapshots import make_snapshot
 
 import treatydesk.store.tables  # noqa: F401
 from treatydesk.errors import InvalidInput, NotFound
-from treatydesk.status.model import Participant, Snapshot
+from treatydesk.status.model import Snapshot
 from treatydesk.store import status_repo
 from treatydesk.store.db import Base, Database
 from treatydesk.store.status_tables import (
     StatusDeclarationRow,
     StatusParticipantRow,
-    StatusSnapshotRow,
 )
 
 MY_TABLES = {"status_snapshots", "status_participants", "status_declarations"}
-
-
-def _row_counts(db: Database) -> tuple[int, int, int]:
-    with db.reading() as session:
-        return (
-            session.scalar(select(func.count(StatusSnapshotRow.id))) or 0,
-            session.scalar(select(func.count(StatusParticipantRow.id))) or 0,
-            session.scalar(select(func.count(StatusDeclarationRow.id))) or 0,
-        )
 
 
 def test_migration_matches_the_tables(db: Database) -> None:
@@ -118,44 +107,3 @@ def test_unknown_snapshot_id_is_not_found(db: Database) -> None:
             status_repo.get_snapshot(session, snapshot_id=99)
         with pytest.raises(NotFound, match="XVIII-16"):
             status_repo.require_latest(session, treaty="XVIII-16")
-
-
-def test_identical_content_is_not_stored_twice(db: Database) -> None:
-    first = status_repo.store_snapshot(db, snapshot=make_snapshot())
-    # same status read again later, from another place: provenance differs, content does not
-    again = status_repo.store_snapshot(db, snapshot=make_snapshot(
-        retrieved_at=datetime(2025, 12, 1, tzinfo=UTC), source="other.xml"))
-    assert again.unchanged and again.snapshot_id == first.snapshot_id
-    assert _row_counts(db) == (1, 3, 1)
-    changed = status_repo.store_snapshot(db, snapshot=make_snapshot(
-        retrieved_at=datetime(2026, 1, 5, tzinfo=UTC), ratify_austria=date(2026, 1, 2)))
-    assert not changed.unchanged
-    assert changed.previous_id == first.snapshot_id
-    assert changed.diff is not None
-    assert _row_counts(db) == (2, 6, 2)
-
-
-def test_failure_mid_import_leaves_database_unchanged(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    status_repo.store_snapshot(db, snapshot=make_snapshot())
-    before = _row_counts(db)
-
-    def broken_diff(*_args: object) -> None:
-        raise RuntimeError("injected failure after the rows were flushed")
-
-    # the diff runs after the new snapshot's rows are flushed inside the transaction
-    monkeypatch.setattr(status_repo, "diff_snapshots", broken_diff)
-    with pytest.raises(RuntimeError, match="injected"):
-        status_repo.store_snapshot(db, snapshot=make_snapshot(
-            retrieved_at=datetime(2026, 1, 5, tzinfo=UTC), ratify_austria=date(2026, 1, 2)))
-    assert _row_counts(db) == before
-
-
-def test_database_error_mid_import_rolls_back(db: Database) -> None:
-    # two rows with one key break the unique constraint when the participants are flushed,
-    # after the snapshot row itself was written
-    duplicate = Participant(key="AUT", name="Austria again", iso3="AUT")
-    with pytest.raises(IntegrityError):
-        status_repo.store_snapshot(db, snapshot=make_snapshot(extra=(duplicate,)))
-    assert _row_counts(db) == (0, 0, 0)

@@ -1,36 +1,29 @@
-"""Repository for status snapshots, and the one import operation (read, parse, store, diff).
+"""Repository for status snapshots: keyword-only functions over a session.
 
-Every function takes the session (or the Database for whole operations) and keyword arguments
-only. Reading a snapshot back decodes its stored document, so what comes out is exactly what was
-imported; the participant and declaration rows exist for queries.
+Reading a snapshot back decodes its stored document, so what comes out is exactly what was
+imported; the participant and declaration rows exist for queries. Whole operations (import,
+sync, the bundled snapshot) are in `treatydesk.store.status_service`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from treatydesk.errors import InvalidInput, NotFound
-from treatydesk.status.bundled import bundled_snapshot
-from treatydesk.status.diff import SnapshotDiff, diff_snapshots
 from treatydesk.status.model import Snapshot
 from treatydesk.status.serialize import snapshot_from_dict, snapshot_to_dict
-from treatydesk.store.db import Database
 from treatydesk.store.status_tables import (
     StatusDeclarationRow,
     StatusParticipantRow,
     StatusSnapshotRow,
 )
-from treatydesk.untc.fetch import read_source
-from treatydesk.untc.mtdsg import parse_status_xml
 
 #: the Convention against Cybercrime's depositary reference (convention.md, "Identity")
 DEFAULT_TREATY = "XVIII-16"
@@ -69,33 +62,6 @@ class SnapshotInfo:
             "remark": self.remark,
             "content_sha256": self.content_sha256,
             "participant_count": self.participant_count,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What one import did: the snapshot it stored (or found identical) and the change since the
-    treaty's previous snapshot."""
-
-    snapshot_id: int
-    snapshot: Snapshot
-    #: True when the content equals the treaty's latest stored snapshot: nothing was written
-    unchanged: bool
-    previous_id: int | None
-    diff: SnapshotDiff | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "snapshot_id": self.snapshot_id,
-            "treaty": self.snapshot.treaty.reference,
-            "source": self.snapshot.source,
-            "retrieved_at": self.snapshot.retrieved_at.isoformat(),
-            "participants": len(self.snapshot.participants),
-            "partial": self.snapshot.partial,
-            "warnings": list(self.snapshot.warnings),
-            "unchanged": self.unchanged,
-            "previous_id": self.previous_id,
-            "diff": self.diff.as_dict() if self.diff is not None else None,
         }
 
 
@@ -162,7 +128,7 @@ def save_snapshot(session: Session, *, snapshot: Snapshot, now: datetime | None 
     return row.id
 
 
-def _decode(row: StatusSnapshotRow) -> Snapshot:
+def decode_row(row: StatusSnapshotRow) -> Snapshot:
     return snapshot_from_dict(json.loads(row.document))
 
 
@@ -170,10 +136,10 @@ def get_snapshot(session: Session, *, snapshot_id: int) -> Snapshot:
     row = session.get(StatusSnapshotRow, snapshot_id)
     if row is None:
         raise NotFound(f"no stored snapshot with id {snapshot_id}")
-    return _decode(row)
+    return decode_row(row)
 
 
-def _latest_rows(session: Session, *, treaty: str, count: int) -> list[StatusSnapshotRow]:
+def latest_rows(session: Session, *, treaty: str, count: int) -> list[StatusSnapshotRow]:
     # Newest by retrieval time; the id breaks ties (two imports of one retrieval).
     query = (
         select(StatusSnapshotRow)
@@ -185,13 +151,13 @@ def _latest_rows(session: Session, *, treaty: str, count: int) -> list[StatusSna
 
 
 def latest_snapshot(session: Session, *, treaty: str) -> Snapshot | None:
-    rows = _latest_rows(session, treaty=treaty, count=1)
-    return _decode(rows[0]) if rows else None
+    rows = latest_rows(session, treaty=treaty, count=1)
+    return decode_row(rows[0]) if rows else None
 
 
 def latest_snapshot_ids(session: Session, *, treaty: str, count: int = 2) -> list[int]:
     """Ids of the treaty's newest snapshots, newest first."""
-    return [row.id for row in _latest_rows(session, treaty=treaty, count=count)]
+    return [row.id for row in latest_rows(session, treaty=treaty, count=count)]
 
 
 def _info(row: StatusSnapshotRow, participant_count: int) -> SnapshotInfo:
@@ -217,7 +183,7 @@ def _participant_counts(session: Session, ids: list[int]) -> dict[int, int]:
         .where(StatusParticipantRow.snapshot_id.in_(ids))
         .group_by(StatusParticipantRow.snapshot_id)
     )
-    return {snapshot_id: count for snapshot_id, count in session.execute(query).tuples()}
+    return {int(row[0]): int(row[1]) for row in session.execute(query).all()}
 
 
 def get_snapshot_info(session: Session, *, snapshot_id: int) -> SnapshotInfo:
@@ -228,7 +194,7 @@ def get_snapshot_info(session: Session, *, snapshot_id: int) -> SnapshotInfo:
 
 
 def latest_snapshot_info(session: Session, *, treaty: str) -> SnapshotInfo | None:
-    rows = _latest_rows(session, treaty=treaty, count=1)
+    rows = latest_rows(session, treaty=treaty, count=1)
     if not rows:
         return None
     return _info(rows[0], _participant_counts(session, [rows[0].id]).get(rows[0].id, 0))
@@ -264,7 +230,7 @@ def known_treaties(session: Session) -> list[str]:
 
 def require_latest(session: Session, *, treaty: str) -> tuple[SnapshotInfo, Snapshot]:
     """The treaty's newest snapshot, or NotFound naming the treaties that have one."""
-    rows = _latest_rows(session, treaty=treaty, count=1)
+    rows = latest_rows(session, treaty=treaty, count=1)
     if not rows:
         known = known_treaties(session)
         hint = (
@@ -273,58 +239,4 @@ def require_latest(session: Session, *, treaty: str) -> tuple[SnapshotInfo, Snap
         )
         raise NotFound(f"no status snapshot for treaty {treaty!r} ({hint})")
     row = rows[0]
-    return _info(row, _participant_counts(session, [row.id]).get(row.id, 0)), _decode(row)
-
-
-# ---------------------------------------------------------------------------- operations
-
-
-def store_snapshot(db: Database, *, snapshot: Snapshot) -> ImportResult:
-    """Stores a parsed snapshot in one transaction, unless it equals the treaty's newest stored
-    snapshot, and diffs it against that one."""
-    treaty = snapshot.treaty.reference
-    digest = content_sha256(snapshot)
-    with db.transaction() as session:
-        previous_rows = _latest_rows(session, treaty=treaty, count=1)
-        previous = previous_rows[0] if previous_rows else None
-        if previous is not None and previous.content_sha256 == digest:
-            return ImportResult(
-                snapshot_id=previous.id, snapshot=snapshot, unchanged=True,
-                previous_id=previous.id, diff=None,
-            )
-        snapshot_id = save_snapshot(session, snapshot=snapshot)
-        diff = diff_snapshots(_decode(previous), snapshot) if previous is not None else None
-        return ImportResult(
-            snapshot_id=snapshot_id, snapshot=snapshot, unchanged=False,
-            previous_id=previous.id if previous is not None else None, diff=diff,
-        )
-
-
-def import_status(
-    db: Database,
-    *,
-    location: str,
-    client: httpx.Client | None = None,
-    now: Callable[[], datetime] | None = None,
-) -> ImportResult:
-    """Reads a depositary status file (path or URL), parses it and stores it. Reading and parsing
-    happen before the transaction opens, so a bad or unreachable source writes nothing."""
-    data, source = read_source(
-        location, max_bytes=db.settings.max_status_file_bytes, client=client
-    )
-    retrieved_at = (now or (lambda: datetime.now(UTC)))()
-    snapshot = parse_status_xml(
-        data, source=source, retrieved_at=retrieved_at,
-        max_bytes=db.settings.max_status_file_bytes,
-    )
-    return store_snapshot(db, snapshot=snapshot)
-
-
-def ensure_bundled(db: Database) -> ImportResult | None:
-    """Stores the bundled (partial) snapshot of the Convention when no snapshot of it is stored;
-    returns None when one already is, so running it again changes nothing."""
-    snapshot = bundled_snapshot()
-    with db.reading() as session:
-        if _latest_rows(session, treaty=snapshot.treaty.reference, count=1):
-            return None
-    return store_snapshot(db, snapshot=snapshot)
+    return _info(row, _participant_counts(session, [row.id]).get(row.id, 0)), decode_row(row)
