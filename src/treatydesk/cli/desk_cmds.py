@@ -1,7 +1,66 @@
-"""Commands of this family register here (filled in by the issue that owns them)."""
+"""`treatydesk init` and `treatydesk serve`: set up a desk's home and database, run the web app."""
+
+from __future__ import annotations
 
 import typer
+import uvicorn
+
+from treatydesk.cli.output import console
+from treatydesk.settings import Settings, load_settings
+from treatydesk.store.db import Database, migrate
+from treatydesk.store.status_repo import ensure_bundled
+
+
+def _init_home(settings: Settings) -> str:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return f"home: {settings.home}"
+
+
+def _init_schema(settings: Settings) -> str:
+    migrate(settings)
+    return "database schema: up to date"
+
+
+def _init_status(db: Database) -> str:
+    result = ensure_bundled(db)
+    if result is None:
+        return "status: a Convention snapshot is already stored (nothing imported)"
+    return (
+        f"status: imported the bundled snapshot of {result.snapshot.treaty.reference} as "
+        f"#{result.snapshot_id} ({len(result.snapshot.participants)} participants"
+        f"{', partial' if result.snapshot.partial else ''}); refresh it with "
+        "`treatydesk status sync`"
+    )
+
+
+def init_desk(settings: Settings) -> list[str]:
+    """Every step is idempotent, so `init` can run on each start (`make run` does). Later steps
+    (e.g. the first administrator's credential) are appended here, one call each."""
+    report = [_init_home(settings), _init_schema(settings)]
+    db = Database(settings)
+    try:
+        report.append(_init_status(db))
+    finally:
+        db.dispose()
+    return report
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    @app.command("init")
+    def init() -> None:
+        """Create TREATYDESK_HOME, bring the database schema up to date and store the bundled
+        status snapshot if none is stored. Safe to run again."""
+        for line in init_desk(load_settings()):
+            console.print(line, markup=False)
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    ) -> None:
+        """Run the web desk (status pages and the HTTP API, OpenAPI at /docs)."""
+        shown = f"[{host}]" if ":" in host else host
+        console.print(f"TreatyDesk on http://{shown}:{port}/  (API docs: /docs; Ctrl+C stops)",
+                      markup=False)
+        uvicorn.run("treatydesk.web.app:create_app", factory=True, host=host, port=port,
+                    log_level="info")
