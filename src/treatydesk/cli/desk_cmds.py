@@ -8,7 +8,7 @@ import uvicorn
 from treatydesk.cli.output import console
 from treatydesk.settings import Settings, load_settings
 from treatydesk.store.db import Database, migrate
-from treatydesk.store.status_repo import ensure_bundled
+from treatydesk.store.status_service import ensure_bundled
 
 
 def _init_home(settings: Settings) -> str:

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.orm import Session
 
+from treatydesk.errors import InvalidInput, NotFound
 from treatydesk.status.bundled import bundled_snapshot
 from treatydesk.status.diff import SnapshotDiff, diff_snapshots
 from treatydesk.status.model import Snapshot
@@ -101,3 +103,46 @@ def ensure_bundled(db: Database) -> ImportResult | None:
         if status_repo.latest_rows(session, treaty=snapshot.treaty.reference, count=1):
             return None
     return store_snapshot(db, snapshot=snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDiff:
+    """The change between two stored snapshots."""
+
+    old: status_repo.SnapshotInfo
+    new: status_repo.SnapshotInfo
+    diff: SnapshotDiff
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"old_id": self.old.id, "new_id": self.new.id, **self.diff.as_dict()}
+
+
+def diff_stored(
+    session: Session, *, treaty: str, old_id: int | None = None, new_id: int | None = None
+) -> StoredDiff:
+    """Diff of two stored snapshots; without ids, of the treaty's two newest (a lone id is the
+    old one, compared with the newest)."""
+    if old_id is None or new_id is None:
+        latest = status_repo.latest_snapshot_ids(session, treaty=treaty, count=2)
+        if new_id is None and old_id is not None:
+            if not latest:
+                status_repo.require_latest(session, treaty=treaty)
+            new_id = latest[0]
+        elif old_id is None and new_id is None:
+            if len(latest) < 2:
+                status_repo.require_latest(session, treaty=treaty)
+                raise NotFound(
+                    f"only one snapshot of {treaty} is stored (#{latest[0]}): import another "
+                    "to see what changed"
+                )
+            new_id, old_id = latest
+        else:
+            raise InvalidInput("give the old snapshot id, or both ids, or neither")
+    assert old_id is not None and new_id is not None
+    old_info = status_repo.get_snapshot_info(session, snapshot_id=old_id)
+    new_info = status_repo.get_snapshot_info(session, snapshot_id=new_id)
+    diff = diff_snapshots(
+        status_repo.get_snapshot(session, snapshot_id=old_id),
+        status_repo.get_snapshot(session, snapshot_id=new_id),
+    )
+    return StoredDiff(old=old_info, new=new_info, diff=diff)
