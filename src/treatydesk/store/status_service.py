@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from treatydesk.errors import InvalidInput, NotFound
 from treatydesk.status.bundled import bundled_snapshot
 from treatydesk.status.diff import SnapshotDiff, diff_snapshots
-from treatydesk.status.model import Snapshot
+from treatydesk.status.model import ActionKind, Snapshot, Standing
+from treatydesk.status.rules import (
+    EntryIntoForcePosition,
+    EntryIntoForceRule,
+    entry_into_force,
+    rule_for,
+    standings,
+)
 from treatydesk.store import status_repo
 from treatydesk.store.db import Database
 from treatydesk.untc.fetch import read_source
@@ -146,3 +153,111 @@ def diff_stored(
         status_repo.get_snapshot(session, snapshot_id=new_id),
     )
     return StoredDiff(old=old_info, new=new_info, diff=diff)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """A treaty's status from its newest stored snapshot, as of one day: the entry-into-force
+    position under the treaty's rule, every participant's standing, and counts."""
+
+    info: status_repo.SnapshotInfo
+    snapshot: Snapshot
+    rule: EntryIntoForceRule
+    position: EntryIntoForcePosition
+    #: in the depositary's order
+    standings: tuple[Standing, ...]
+    on: date
+
+    @property
+    def in_force(self) -> bool:
+        return self.position.in_force_on(self.on)
+
+    @property
+    def article(self) -> str:
+        """The article the threshold rests on, e.g. "Art 65(1)" for the Convention."""
+        return f"Art {self.position.threshold_reference}"
+
+    def counts(self) -> dict[str, Any]:
+        by_kind = {kind.value: 0 for kind in ActionKind}
+        for standing in self.standings:
+            if standing.consent_kind is not None:
+                by_kind[standing.consent_kind.value] += 1
+        return {
+            "participants": len(self.standings),
+            "signatories": sum(1 for s in self.standings if s.signature is not None),
+            "consents": sum(by_kind.values()),
+            "consents_by_kind": by_kind,
+            "in_force_for": sum(
+                1 for s in self.standings
+                if s.in_force_from is not None and s.in_force_from <= self.on
+            ),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot": self.info.as_dict(),
+            "warnings": list(self.snapshot.warnings),
+            "on": self.on.isoformat(),
+            "entry_into_force": {
+                **self.position.as_dict(),
+                "article": self.article,
+                "in_force": self.in_force,
+                "unverified_figures": list(self.rule.unverified_figures),
+            },
+            "counts": self.counts(),
+            "participants": [standing_dict(s) for s in self.standings],
+        }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def standing_dict(standing: Standing) -> dict[str, Any]:
+    return {
+        "key": standing.key,
+        "name": standing.name,
+        "is_reio": standing.is_reio,
+        "signature": _iso(standing.signature),
+        "consent": _iso(standing.consent),
+        "consent_kind": standing.consent_kind.value if standing.consent_kind else None,
+        "in_force_from": _iso(standing.in_force_from),
+    }
+
+
+def status_report(session: Session, *, treaty: str, on: date) -> StatusReport:
+    info, snapshot = status_repo.require_latest(session, treaty=treaty)
+    rule = rule_for(treaty)
+    by_key = standings(snapshot, rule)
+    return StatusReport(
+        info=info, snapshot=snapshot, rule=rule, position=entry_into_force(snapshot, rule),
+        standings=tuple(by_key[p.key] for p in snapshot.participants), on=on,
+    )
+
+
+def participant_detail(report: StatusReport, key: str) -> dict[str, Any]:
+    """One participant's row, standing, footnotes (with the record's note texts) and
+    declarations (with the articles they name)."""
+    participant = report.snapshot.participant(key)
+    if participant is None:
+        raise NotFound(f"no participant {key!r} in snapshot #{report.info.id}")
+    standing = next(s for s in report.standings if s.key == key)
+    return {
+        **standing_dict(standing),
+        "iso3": participant.iso3,
+        "source": participant.source,
+        "remarks": list(participant.remarks),
+        "footnotes": [
+            {"marker": marker, "text": report.snapshot.notes.get(marker)}
+            for marker in participant.footnotes
+        ],
+        "declarations": [
+            {
+                "section": declaration.section.value,
+                "text": declaration.text,
+                "articles": list(declaration.articles),
+                "is_reservation": declaration.is_reservation,
+            }
+            for declaration in participant.declarations
+        ],
+    }
