@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -20,6 +21,7 @@ from treatydesk.cli.output import console, print_json
 from treatydesk.errors import InvalidInput
 from treatydesk.settings import load_settings
 from treatydesk.status.participants import find_participant
+from treatydesk.status.projection import load_comparables, project
 from treatydesk.store import status_repo, status_service
 from treatydesk.store.db import Database, migrate
 from treatydesk.untc.fetch import XVIII_16_URL
@@ -177,6 +179,23 @@ def register(app: typer.Typer) -> None:
             return
         _print_participant(detail)
 
+    @status_app.command("project")
+    def project_(
+        treaty: str = TREATY_OPTION,
+        on: str | None = typer.Option(None, "--on", help="Project from this day "
+                                      "(YYYY-MM-DD); default today."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """When the entry-into-force threshold may be reached: a range, its method and caveat."""
+        day = _day(on, "--on")
+        with _database() as db, db.reading() as session:
+            report = status_service.status_report(session, treaty=treaty, on=day)
+        data = project(report.snapshot, report.rule, load_comparables(), day).as_dict()
+        if as_json:
+            print_json(data)
+            return
+        _print_projection(data)
+
     @status_app.command("snapshots")
     def snapshots(
         treaty: str | None = typer.Option(None, "--treaty", help="Only this treaty."),
@@ -267,3 +286,26 @@ def _print_participant(detail: dict[str, object]) -> None:
             articles = ", ".join(item["articles"]) or "none named"
             kind = "reservation" if item["is_reservation"] else item["section"]
             console.print(f"  - {kind} (articles: {articles}): {item['text']}", markup=False)
+
+
+def _print_projection(data: dict[str, Any]) -> None:
+    progress = "threshold reached" if data["reached"] else f"{data['missing']} missing"
+    console.print(
+        f"{data['reference']}: {data['counted']} of {data['threshold']} instruments counted on "
+        f"{data['today']}; {progress}", markup=False,
+    )
+    for estimate in data["estimates"]:
+        console.print(
+            f"  {estimate['label']}: {estimate['threshold_date'] or 'no estimate'} "
+            f"({estimate['note']})", markup=False,
+        )
+    for key, label in (("threshold_instrument", "threshold instrument"),
+                       ("entry_into_force", "entry into force")):
+        span = data.get(key)
+        if span:
+            console.print(
+                f"{label}: earliest {span['earliest']}, likely {span['likely']}, latest "
+                f"{span['latest']}", markup=False,
+            )
+    console.print(f"method: {data['method']}", markup=False)
+    console.print(f"caveat: {data['caveat']}", markup=False)
