@@ -283,22 +283,23 @@ class _Reader:
         first_row_of: dict[str, int] = {}
         for number, row in enumerate(rows.iterchildren("Row"), start=1):
             entries = list(row.iterchildren("Entry"))
-            where = f"line {row.sourceline}, Row {number}"
+            line = f"line {row.sourceline}"
+            where = f"Row {number}"
             if len(entries) != len(labels):
                 errors.add(
-                    where,
-                    f"{len(entries)} entries, expected {len(labels)} (one per column: "
-                    f"{', '.join(labels)})",
+                    line,
+                    f"{where} has {len(entries)} entries, expected {len(labels)} (one per "
+                    f"column: {' | '.join(labels)})",
                 )
                 continue
             participant = self._row(entries, labels, name_col, signature_col, action_col,
-                                    suffixes, where, errors)
+                                    suffixes, line, where, errors)
             if participant is None:
                 continue
             if participant.key in result:
                 errors.add(
-                    where,
-                    f"{participant.name!r} is listed twice (first in Row "
+                    line,
+                    f"{where}: {participant.name!r} is listed twice (first in Row "
                     f"{first_row_of[participant.key]})",
                 )
                 continue
@@ -316,7 +317,7 @@ class _Reader:
 
     def _row(
         self, entries: list[Any], labels: list[str], name_col: int, signature_col: int | None,
-        action_col: int | None, suffixes: dict[str, ActionKind], where: str,
+        action_col: int | None, suffixes: dict[str, ActionKind], line: str, where: str,
         errors: ErrorCollector,
     ) -> Participant | None:
         remarks: list[str] = []
@@ -333,12 +334,12 @@ class _Reader:
             cells.append(text)
         name = cells[name_col]
         if not name:
-            errors.add(where, f"empty {labels[name_col]} cell; expected a participant name")
+            errors.add(line, f"{where}: empty {labels[name_col]} cell; expected a participant name")
             return None
         identity = identify(name)
         if not identity.known:
             self.warnings.append(
-                f"{where}: participant {name!r} has no known ISO 3166 code; keyed as "
+                f"{line}, {where}: participant {name!r} has no known ISO 3166 code; keyed as "
                 f"{identity.key!r}"
             )
         signature: date | None = None
@@ -355,7 +356,7 @@ class _Reader:
                 if action is not None:
                     kind = self._kind(suffix, suffixes, place)
         except StatusImportError as exc:
-            errors.add(where, exc.message)
+            errors.add(line, exc.message)
             return None
         return Participant(
             key=identity.key,
