@@ -1,0 +1,221 @@
+"""The MTDSG importer against the synthetic fixtures (tests/fixtures/untc/README.md)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from treatydesk.errors import SourceUnavailable, StatusImportError
+from treatydesk.status.model import ActionKind, DeclarationSection
+from treatydesk.untc.mtdsg import parse_mtdsg_date, parse_status_xml
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "untc"
+WHEN = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+
+
+def parse(name: str, **kwargs: int) -> object:
+    data = (FIXTURES / name).read_bytes()
+    return parse_status_xml(data, source=name, retrieved_at=WHEN, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def v1():  # type: ignore[no-untyped-def]
+    return parse("xviii-16-v1.xml")
+
+
+def test_header(v1) -> None:  # type: ignore[no-untyped-def]
+    assert v1.treaty.reference == "XVIII-16"
+    assert v1.treaty.title.startswith("United Nations Convention against Cybercrime;")
+    assert v1.treaty.conclusion == "New York, 24 December 2024"
+    assert v1.treaty.entry_into_force_text == "not yet in force (see article 65)."
+    assert v1.treaty.registration is None
+    assert (v1.treaty.signatories_count, v1.treaty.parties_count) == (13, 5)
+    assert v1.source == "xviii-16-v1.xml" and v1.retrieved_at == WHEN
+    assert v1.warnings == ()
+
+
+def test_latin1_names_map_to_iso(v1) -> None:  # type: ignore[no-untyped-def]
+    keys = [p.key for p in v1.participants]
+    assert keys == ["DZA", "AZE", "CIV", "CZE", "european-union", "IRN", "MUS", "QAT", "TUR",
+                    "VNM", "PLW", "MNE", "PSE", "GBR"]
+    assert v1.participant("CIV").name == "Côte d'Ivoire"
+    assert v1.participant("TUR").name == "Türkiye"
+
+
+def test_dates_with_stray_whitespace_and_every_suffix(v1) -> None:  # type: ignore[no-untyped-def]
+    aze = v1.participant("AZE")
+    assert aze.signature == date(2025, 10, 25)
+    assert (aze.action, aze.action_kind) == (date(2026, 3, 12), ActionKind.RATIFICATION)
+    assert v1.participant("QAT").action_kind is ActionKind.ACCEPTANCE
+    assert v1.participant("european-union").action_kind is ActionKind.APPROVAL
+    palau = v1.participant("PLW")
+    assert palau.signature is None and palau.action_kind is ActionKind.ACCESSION
+    assert v1.participant("MNE").action_kind is ActionKind.SUCCESSION
+    assert v1.participant("VNM").action == date(2026, 3, 3)
+    assert v1.participant("DZA").action is None and v1.participant("DZA").action_kind is None
+
+
+def test_eu_is_a_reio_without_iso(v1) -> None:  # type: ignore[no-untyped-def]
+    eu = v1.participant("european-union")
+    assert eu.is_reio and eu.iso3 is None and eu.name == "European Union"
+
+
+def test_footnotes_raw_and_escaped_are_stripped_and_kept(v1) -> None:  # type: ignore[no-untyped-def]
+    assert v1.participant("CZE").name == "Czech Republic"
+    assert v1.participant("CZE").footnotes == ("1",)
+    assert v1.participant("european-union").footnotes == ("2",)
+    assert "Czechia" in v1.notes["1"]
+    assert v1.notes["2"].count("\n\n") == 1  # two paragraphs kept as one note
+
+
+def test_bracketed_cell_kept_with_a_remark(v1) -> None:  # type: ignore[no-untyped-def]
+    qatar = v1.participant("QAT")
+    assert qatar.action == date(2026, 2, 2)
+    assert len(qatar.remarks) == 1 and "square brackets" in qatar.remarks[0]
+    assert "[ 2 Feb 2026 A ]" in qatar.remarks[0]
+
+
+def test_sections(v1) -> None:  # type: ignore[no-untyped-def]
+    aze = v1.participant("AZE").declarations
+    assert len(aze) == 1 and aze[0].section is DeclarationSection.DECLARATIONS
+    assert aze[0].is_reservation and aze[0].articles == ("11(3)", "11(1)")
+    assert aze[0].text.startswith("Reservation:\n\n")
+    objection = v1.participant("CZE").declarations[0]
+    assert objection.section is DeclarationSection.OBJECTIONS
+    assert not objection.is_reservation  # it only quotes the reservation it objects to
+    assert v1.participant("VNM").declarations[0].section is (
+        DeclarationSection.DECLARATIONS_UNDER_ARTICLE)
+    assert v1.participant("VNM").declarations[0].articles == ("40(13)", "41")
+    assert v1.participant("TUR").declarations[0].section is DeclarationSection.NOTIFICATIONS
+    assert v1.participant("GBR").declarations[0].section is (
+        DeclarationSection.TERRITORIAL_APPLICATIONS)
+    assert v1.participant("european-union").declarations[0].articles == ("65(2)",)
+    assert v1.participant("QAT").declarations[0].articles == ("40(22)",)
+
+
+def test_comparable_columns_found_by_label_and_unknown_name_warns() -> None:
+    snapshot = parse("xviii-12-excerpt.xml")
+    assert snapshot.treaty.reference == "XVIII-12"
+    assert snapshot.treaty.registration == "29 September 2003, No. 39574"
+    algeria = snapshot.participant("DZA")
+    assert (algeria.signature, algeria.action) == (date(2000, 12, 12), date(2002, 10, 7))
+    for key in ("BOL", "VAT", "NLD", "KOR"):
+        assert snapshot.participant(key) is not None
+    assert snapshot.participant("NLD").action_kind is ActionKind.ACCEPTANCE
+    atlantis = snapshot.participant("kingdom-of-atlantis")
+    assert atlantis.iso3 is None and not atlantis.is_reio and atlantis.footnotes == ("2",)
+    assert len(snapshot.warnings) == 1
+    assert "Kingdom of Atlantis" in snapshot.warnings[0] and "Row 5" in snapshot.warnings[0]
+    assert snapshot.participant("DZA").declarations[0].articles == ("35(2)",)
+    assert snapshot.participant("DZA").declarations[0].is_reservation
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "words"),
+    [
+        ("billion-laughs.xml", StatusImportError, ["billion-laughs.xml", "entities", "refused"]),
+        ("external-entity.xml", StatusImportError, ["external-entity.xml", "entities"]),
+        ("external-dtd.xml", StatusImportError, ["external DTD", "refused"]),
+        ("truncated.xml", StatusImportError, ["truncated.xml", "line", "truncated"]),
+        ("empty.xml", StatusImportError, ["empty.xml", "empty"]),
+        ("wrong-root.xml", StatusImportError, ["line 2", "<Report>", "no <Treaty>"]),
+        ("maintenance.html", SourceUnavailable, ["HTML", "maintenance", "not an MTDSG"]),
+        ("missing-table.xml", StatusImportError,
+         ["no participant table", "Treaty/Participants/Table/TGroup"]),
+        ("no-participant-column.xml", StatusImportError,
+         ["line 20", "no Participant column", "'State'"]),
+        ("wrong-column-count.xml", StatusImportError,
+         ["line 24", "Row 1 has 2 entries, expected 3"]),
+        ("bad-date.xml", StatusImportError,
+         ["bad-date.xml: line 31", "expected a date like 25 Oct 2025 in Row 7, column Signature,"
+          " got '31 Foo 2025'"]),
+        ("unknown-suffix.xml", StatusImportError,
+         ["Row 11", "unknown action suffix 'c'", "A, AA, a, d"]),
+    ],
+)
+def test_hostile_and_broken_files(name: str, error: type[Exception], words: list[str]) -> None:
+    with pytest.raises(error) as caught:
+        parse(name)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_entities_are_never_expanded_even_if_the_byte_check_is_bypassed() -> None:
+    # UTF-16 hides "<!ENTITY" from the byte check; the parsed DOCTYPE is still refused
+    data = (FIXTURES / "external-entity.xml").read_text(encoding="iso-8859-1")
+    encoded = data.replace('encoding="ISO-8859-1"', 'encoding="UTF-16"').encode("utf-16")
+    with pytest.raises(StatusImportError, match="entities"):
+        parse_status_xml(encoded, source="utf16", retrieved_at=WHEN)
+
+
+def test_size_cap_refuses_fast(tmp_path: Path) -> None:
+    big = tmp_path / "big.xml"
+    with big.open("wb") as handle:
+        handle.write(b'<?xml version="1.0"?><TreatyChapterContent><Treaty>')
+        chunk = b"<Text>" + b"x" * (1024 * 1024) + b"</Text>"
+        for _ in range(50):
+            handle.write(chunk)
+        handle.write(b"</Treaty></TreatyChapterContent>")
+    data = big.read_bytes()
+    assert len(data) > 50 * 1024 * 1024
+    start = time.perf_counter()
+    with pytest.raises(StatusImportError, match="more than the limit of 52428800 bytes"):
+        parse_status_xml(data, source="big.xml", retrieved_at=WHEN, max_bytes=50 * 1024 * 1024)
+    # refused before parsing: far quicker than lxml reading 50 MB
+    assert time.perf_counter() - start < 0.5
+
+
+def test_duplicate_participant_is_an_error() -> None:
+    data = (FIXTURES / "xviii-16-v1.xml").read_bytes().replace(
+        b"<Entry>Mauritius</Entry>", b"<Entry>Algeria</Entry>")
+    with pytest.raises(StatusImportError, match="Row 7: 'Algeria' is listed twice"):
+        parse_status_xml(data, source="dup", retrieved_at=WHEN)
+
+
+def test_every_bad_row_is_reported_at_once() -> None:
+    data = (FIXTURES / "bad-date.xml").read_bytes().replace(b"12 Mar 2026", b"40 Mar 2026")
+    with pytest.raises(StatusImportError) as caught:
+        parse_status_xml(data, source="two", retrieved_at=WHEN)
+    assert len(caught.value.items) == 2
+    assert "real calendar date" in str(caught.value) and "and 1 more" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("25 Oct 2025", (date(2025, 10, 25), None)),
+        ("\t25 Oct 2025\n ", (date(2025, 10, 25), None)),
+        ("12 Mar 2004 a", (date(2004, 3, 12), "a")),
+        ("1 Jan 2020 AA", (date(2020, 1, 1), "AA")),
+        ("6 June 2026 d", (date(2026, 6, 6), "d")),
+        ("", (None, None)),
+    ],
+)
+def test_date_cells(text: str, expected: tuple[date | None, str | None]) -> None:
+    assert parse_mtdsg_date(text, where="in test") == expected
+
+
+@pytest.mark.parametrize("text", ["31 Foo 2025", "2025-10-25", "31 Feb 2025", "25 Oct", "x"])
+def test_bad_date_cells(text: str) -> None:
+    with pytest.raises(StatusImportError, match="in test"):
+        parse_mtdsg_date(text, where="in test")
+
+
+@given(st.text(max_size=40))
+def test_date_parsing_never_crashes(text: str) -> None:
+    try:
+        parse_mtdsg_date(text, where="in fuzz")
+    except StatusImportError as exc:
+        assert "in fuzz" in exc.message
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+       st.sampled_from(["", " A", " AA", " a", " d"]))
+def test_date_round_trip(day: date, suffix: str) -> None:
+    text = f"{day.day} {day.strftime('%b')} {day.year}{suffix}"
+    assert parse_mtdsg_date(text, where="x") == (day, suffix.strip() or None)
