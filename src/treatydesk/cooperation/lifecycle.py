@@ -4,11 +4,11 @@ decision on an incoming request must meet.
 Pure: no I/O, no clock. The services layer loads the facts (approvals, consultations) and calls
 these functions inside the transaction that writes the change.
 
-Legal basis of the decision rules (each also cited where it is enforced):
-- a refusal states its reasons: Art 40 [R: the paragraph is not confirmed, so only the article
-  is cited];
-- before refusing or postponing, the requested State consults the requesting State: Art 40
-  [R: paragraph not confirmed];
+Legal basis of the decision rules (each cited through `cite`, which reads the convention data
+and flags a paragraph that is recalled [R] rather than verified):
+- a refusal states its reasons: Art 40(24) [R];
+- before refusing or postponing (40(26)), the requested State consults the requesting State:
+  Art 40(27) [R];
 - the most intrusive measures (real-time collection of traffic data, Art 45; interception of
   content data, Art 46) get the strongest review, which this desk implements as two distinct
   reviewers (desk practice built on Art 24's conditions and safeguards, not a treaty figure).
@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from treatydesk.convention import convention
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
 from treatydesk.errors import ErrorCollector, InvalidInput, PermissionDenied, TransitionNotAllowed
 
@@ -56,9 +57,9 @@ class DecisionKind(StrEnum):
 
     EXECUTE = "execute"
     EXECUTE_WITH_CONDITIONS = "execute_with_conditions"
-    POSTPONE = "postpone"  # Art 40: postponement where execution would interfere [R]
-    CONSULT = "consult"  # Art 40: consult the requesting State first [R]
-    REFUSE = "refuse"  # Art 40(21), 40(22); reasons required (Art 40) [R]
+    POSTPONE = "postpone"  # Art 40(26) [R]: execution would interfere with a case
+    CONSULT = "consult"  # Art 40(27) [R]: consult the requesting State first
+    REFUSE = "refuse"  # Art 40(21) [R], 40(22); reasons required by 40(24) [R]
 
 
 OUTGOING_TRANSITIONS: dict[CaseState, tuple[CaseState, ...]] = {
@@ -124,13 +125,21 @@ EXECUTE_DECISIONS: frozenset[DecisionKind] = frozenset(
     {DecisionKind.EXECUTE, DecisionKind.EXECUTE_WITH_CONDITIONS}
 )
 
-#: citation for "reasons must be given for a refusal"; the paragraph is recalled [R], so only
-#: the article is cited until it is checked against the authentic text
-REFUSAL_REASONS_BASIS = "Art 40 (paragraph recalled, not confirmed)"
-#: citation for "consult before refusing or postponing"
-CONSULT_BEFORE_REFUSAL_BASIS = "Art 40 (paragraph recalled, not confirmed)"
+#: where the Convention says it (read through the convention data, which knows what is recalled)
+REFUSAL_REASONS_REF = "40(24)"  # reasons are given for any refusal
+POSTPONEMENT_REF = "40(26)"  # postponement where execution would interfere with a case
+CONSULT_BEFORE_REFUSAL_REF = "40(27)"  # consult before refusing or postponing
 #: the measures Arts 45 and 46 cover; two reviewers is desk practice under Art 24
 TWO_REVIEWERS_BASIS = "Arts 24, 45, 46 (two reviewers: desk practice)"
+
+
+def cite(ref: str) -> str:
+    """"Art 40(24)", flagged when the convention data marks it recalled rather than verified."""
+    data = convention()
+    normalised = data.check_reference(ref)
+    if normalised in data.recalled_references():
+        return f"Art {normalised} [recalled, not yet verified]"
+    return f"Art {normalised}"
 
 
 def transitions(direction: Direction) -> dict[CaseState, tuple[CaseState, ...]]:
@@ -189,14 +198,14 @@ def check_decision(facts: DecisionFacts, *, extra_intrusive: Collection[RequestK
     problems = ErrorCollector()
     reasons = _non_blank(facts.reasons)
     if facts.decision is DecisionKind.REFUSE and not reasons:
-        problems.add("reasons", f"a refusal must state its reasons ({REFUSAL_REASONS_BASIS})")
+        problems.add("reasons", f"a refusal must state its reasons ({cite(REFUSAL_REASONS_REF)})")
     if facts.decision in (DecisionKind.REFUSE, DecisionKind.POSTPONE) and (
         facts.consultations_recorded == 0
     ):
         problems.add(
             "consultations",
             f"record a consultation with the requesting State before deciding to "
-            f"{facts.decision.value} ({CONSULT_BEFORE_REFUSAL_BASIS})",
+            f"{facts.decision.value} ({cite(CONSULT_BEFORE_REFUSAL_REF)})",
         )
     conditions = _non_blank(facts.conditions)
     if facts.decision is DecisionKind.EXECUTE_WITH_CONDITIONS and not conditions:
