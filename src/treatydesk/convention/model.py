@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,9 +33,17 @@ ChapterNumeral = Literal["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"]
 FigureUnit = Literal["years", "days", "instruments", "articles", "boolean", "date"]
 _WHOLE_NUMBER_UNITS = frozenset({"years", "days", "instruments", "articles"})
 
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text.strip() or not text.strip():
+        raise ValueError("must be one non-empty line")
+    return text.strip()
+
+
 #: a one-line text: summaries are short, own-words paraphrases, never treaty sentences
 OneLine = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=400, pattern=r"^[^\n]*\S[^\n]*$")
+    str, StringConstraints(strict=True, max_length=400), AfterValidator(_one_line)
 ]
 
 # "Art. 40(15)(c)", "article 2(h)", "65(1)": an article number and up to three bracketed labels
