@@ -86,11 +86,13 @@ class _Reader:
         if not isinstance(value, dict):
             self.errors.add(path or "$", f"expected an object, got {type(value).__name__}")
             return False
-        for key in sorted(keys - value.keys()):
+        missing = sorted(keys - value.keys())
+        for key in missing:
             self.errors.add(_join(path, key), "missing")
-        for key in sorted(set(value) - keys - optional):
+        for key in sorted(set(value) - keys - optional, key=str):
             self.errors.add(_join(path, str(key)), "unknown field")
-        return True
+        # a partial object is not read further: every field access below assumes all keys
+        return not missing
 
     def text(self, value: Any, path: str, *, nullable: bool = False) -> str | None:
         if value is None and nullable:
@@ -208,7 +210,8 @@ def snapshot_from_dict(data: Any) -> Snapshot:
     fields = {"format_version", "treaty", "source", "retrieved_at", "participants", "notes",
               "partial", "remark"}
     if not reader.mapping(data, "", fields, {"warnings"}):
-        raise InvalidInput("not a snapshot", items=reader.errors.items)
+        first = reader.errors.items[0]
+        raise InvalidInput(f"not a snapshot: {first}", items=reader.errors.items)
     if data["format_version"] != FORMAT_VERSION:
         raise InvalidInput(
             f"snapshot format_version {data['format_version']!r} is not supported "

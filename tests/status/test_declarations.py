@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from treatydesk.status.declarations import extract_articles, is_reservation
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("under article 11, paragraph 3, it reserves", ("11(3)",)),
+        ("articles 42 and 63(3) do not apply", ("42", "63(3)")),
+        ("Art. 40 (22) governs", ("40(22)",)),
+        ("paragraph 2 of article 65", ("65(2)",)),
+        ("Article 35, paragraph 1 (c), and article 11", ("35(1)(c)", "11")),
+        ("Articles 42, 43 and 44; see also article 42", ("42", "43", "44")),
+        ("arts. 7 & 8", ("7", "8")),
+        ("paragraphs 3 of the Art. 63", ("63(3)",)),
+        ("no article here, 12 particles", ()),
+        ("", ()),
+    ],
+)
+def test_extract_articles(text: str, expected: tuple[str, ...]) -> None:
+    assert extract_articles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The State reserves the right not to apply article 11(1).", True),
+        ("It does not consider itself bound by article 63, paragraph 2.", True),
+        ("Article 42 shall not apply to data held abroad.", True),
+        ("Reservation: see annex.", True),
+        ("The Government understands article 40 as follows.", False),
+        ("The central authority is the Ministry of Justice.", False),
+    ],
+)
+def test_is_reservation(text: str, expected: bool) -> None:
+    assert is_reservation(text) is expected
+
+
+@given(st.text(max_size=200))
+def test_never_crashes_and_gives_canonical_forms(text: str) -> None:
+    for article in extract_articles(text):
+        assert article[0].isdigit()
+    is_reservation(text)
