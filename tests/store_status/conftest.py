@@ -1,29 +1,18 @@
-"""Fixtures for the status store tests: a fresh home and database per test."""
+"""Fixtures for the status store tests: each test runs on a fresh, migrated database, once on
+SQLite and once on PostgreSQL (the shared `database` fixture in tests/conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from store_snapshots import make_snapshot
 
-from treatydesk.settings import Settings, load_settings
 from treatydesk.status.model import Snapshot
-from treatydesk.store.db import Database, migrate
+from treatydesk.store.db import Database
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings({"TREATYDESK_HOME": str(tmp_path / "home")})
-
-
-@pytest.fixture
-def db(settings: Settings) -> Iterator[Database]:
-    migrate(settings)
-    database = Database(settings)
-    yield database
-    database.dispose()
+def db(database: Database) -> Database:
+    return database
 
 
 @pytest.fixture
