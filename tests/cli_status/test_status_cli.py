@@ -21,7 +21,7 @@ from xml_samples import (
     SECOND,
 )
 
-from treatydesk.store import status_service
+from treatydesk.services import status as status_service
 from treatydesk.untc import fetch
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from store_snapshots import make_snapshot, row_counts
 
+from treatydesk.services import status as status_service
 from treatydesk.status.model import Participant
-from treatydesk.store import status_service
 from treatydesk.store.db import Database
 
 

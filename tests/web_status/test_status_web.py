@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from treatydesk.services import status as status_service
 from treatydesk.settings import load_settings
 from treatydesk.status.bundled import bundled_snapshot
-from treatydesk.store import status_service
 from treatydesk.store.db import Database, migrate
 from treatydesk.web import routes_status
 from treatydesk.web.app import create_app

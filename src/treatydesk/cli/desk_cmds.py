@@ -6,9 +6,9 @@ import typer
 import uvicorn
 
 from treatydesk.cli.output import console
+from treatydesk.services.status import ensure_bundled
 from treatydesk.settings import Settings, load_settings
 from treatydesk.store.db import Database, migrate
-from treatydesk.store.status_service import ensure_bundled
 
 
 def _init_home(settings: Settings) -> str:

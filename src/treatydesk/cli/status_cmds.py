@@ -1,6 +1,6 @@
 """`treatydesk status ...`: the Convention's status from the stored depositary snapshots.
 
-Only input and output live here; the operations are in `treatydesk.store.status_service` and
+Only input and output live here; the operations are in `treatydesk.services.status` and
 the rules in `treatydesk.status`. Every error is a TreatyDeskError, which `cli.main.run` prints
 as one line with exit code 2.
 """
@@ -19,10 +19,11 @@ from rich.table import Table
 
 from treatydesk.cli.output import console, print_json
 from treatydesk.errors import InvalidInput
+from treatydesk.services import status as status_service
 from treatydesk.settings import load_settings
 from treatydesk.status.participants import find_participant
 from treatydesk.status.projection import load_comparables, project
-from treatydesk.store import status_repo, status_service
+from treatydesk.store import status_repo
 from treatydesk.store.db import Database, migrate
 from treatydesk.untc.fetch import XVIII_16_URL
 

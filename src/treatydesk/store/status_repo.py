@@ -2,7 +2,7 @@
 
 Reading a snapshot back decodes its stored document, so what comes out is exactly what was
 imported; the participant and declaration rows exist for queries. Whole operations (import,
-sync, the bundled snapshot) are in `treatydesk.store.status_service`.
+sync, the bundled snapshot) are in `treatydesk.services.status`.
 """
 
 from __future__ import annotations

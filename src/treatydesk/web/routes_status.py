@@ -1,6 +1,6 @@
 """Status routes: the read-only status pages and the JSON API under /api/v1/status.
 
-Handlers only read parameters, call `treatydesk.store.status_service` and render; they are plain
+Handlers only read parameters, call `treatydesk.services.status` and render; they are plain
 `def` so FastAPI runs their database work in its thread pool.
 """
 
@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from treatydesk.services import status as status_service
 from treatydesk.status.projection import load_comparables, project
-from treatydesk.store import status_repo, status_service
+from treatydesk.store import status_repo
 from treatydesk.store.db import Database
 from treatydesk.web.templating import render
 
