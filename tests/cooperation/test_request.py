@@ -96,7 +96,8 @@ def test_preservation_contents_follow_article_42() -> None:
     missing = {item.field_path for item in missing_contents(validate_request_data(data))}
     assert {"preservation.data_custodian", "preservation.necessity",
             "preservation.mla_to_follow"} <= missing
-    assert all(item.article == "42" for item in missing_contents(validate_request_data(data)))
+    assert all(item.article.startswith("42(2)")
+               for item in missing_contents(validate_request_data(data)))
 
 
 def test_every_kind_has_requirements() -> None:
@@ -143,3 +144,18 @@ def test_template_fills_into_a_valid_request(kind: RequestKind) -> None:
             filled[key] = None
     request = validate_request_data(filled)
     assert isinstance(request, CooperationRequest) and request.kind is kind
+
+
+def test_every_cited_article_is_known_to_the_convention() -> None:
+    from treatydesk.convention import convention
+
+    treaty = convention()
+    schema = request_json_schema()
+    cited: set[str] = set()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        for prop in definition.get("properties", {}).values():
+            cited.add(prop["article"])
+    for requirements in all_requirements().values():
+        cited.update(item.article for item in requirements)
+    for reference in cited:
+        assert treaty.check_reference(reference)

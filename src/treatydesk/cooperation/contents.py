@@ -148,26 +148,33 @@ _IDENTIFIED = _req("subjects", "40(15)(e)",
 _DATA = _req("data_requested", "40(15)(d)", "the data sought, by category", _data)
 
 _PRESERVATION: tuple[Requirement, ...] = (
-    _req("requesting_authority", "42", "the authority seeking preservation", _authority),
-    _req("offences", "42", "the offence under investigation", _offences),
-    _req("facts_summary", "42", "a brief summary of the facts", _facts),
-    _req("data_requested", "42", "the stored data to be preserved", _data),
-    _req("data_requested[].justification", "42",
+    _req("requesting_authority", "42(2)(a)", "the authority seeking preservation", _authority),
+    _req("offences", "42(2)(b)", "the offence under investigation", _offences),
+    _req("facts_summary", "42(2)(b)", "a brief summary of the facts", _facts),
+    _req("data_requested", "42(2)(c)", "the stored data to be preserved", _data),
+    _req("data_requested[].justification", "42(2)(c)",
          "how each item of data relates to the offence", _data_justified),
-    _req("preservation.data_custodian", "42",
+    _req("preservation.data_custodian", "42(2)(d)",
          "the custodian of the data or its location", _custodian),
-    _req("preservation.necessity", "42", "why preservation is necessary", _necessity),
-    _req("preservation.mla_to_follow", "42",
+    _req("preservation.necessity", "42(2)(e)", "why preservation is necessary", _necessity),
+    _req("preservation.mla_to_follow", "42(2)(f)",
          "that a request for search, seizure or disclosure will follow", _mla_follows),
 )
 
-_COLLECTION: tuple[Requirement, ...] = (
-    _DATA,
-    _IDENTIFIED,
-    _req("collection_period", "45", "the period of collection", _period),
-    _req("collection_period.justification", "45",
-         "why collection must last that long", _period_justified),
-)
+def _collection(article: str) -> tuple[Requirement, ...]:
+    """45(3) and 46(2) ask the same contents of real-time collection and interception."""
+    return (
+        _req("data_requested", f"{article}(c)",
+             "the data sought and its relation to the offence", _data),
+        _req("subjects", f"{article}(d)",
+             "any known owner or user of the data, or location of the system", _subjects),
+        _req("data_requested[].justification", f"{article}(e)",
+             "why collection of the data is needed", _data_justified),
+        _req("collection_period", f"{article}(f)", "the period of collection", _period),
+        _req("collection_period.justification", f"{article}(f)",
+             "why collection must last that long", _period_justified),
+    )
+
 
 _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
     RequestKind.MUTUAL_LEGAL_ASSISTANCE: _MLA_CORE,
@@ -179,21 +186,15 @@ _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
              "a bounded period for content data", _content_period),
     ),
     RequestKind.SUBSCRIBER_INFORMATION: (*_MLA_CORE, _DATA, _IDENTIFIED),
-    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (*_MLA_CORE, *_COLLECTION),
-    RequestKind.CONTENT_INTERCEPTION: (
-        *_MLA_CORE,
-        *(
-            Requirement(item.field_path, "46", item.what, item.present)
-            if item.article == "45" else item
-            for item in _COLLECTION
-        ),
-    ),
+    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (*_MLA_CORE, *_collection("45(3)")),
+    RequestKind.CONTENT_INTERCEPTION: (*_MLA_CORE, *_collection("46(2)")),
     RequestKind.EMERGENCY_DISCLOSURE: (
-        _req("requesting_authority", "41", "the authority making the request", _authority),
+        _req("requesting_authority", "41(3)(e)", "the authority making the request",
+             _authority),
         _req("emergency_justification", "2(o)",
              "the significant and imminent risk to the life or safety of a person", _risk),
-        _req("facts_summary", "41", "a summary of the facts", _facts),
-        _req("data_requested", "41", "the data needed to avert the emergency", _data),
+        _req("facts_summary", "41(3)(e)", "a summary of the facts", _facts),
+        _req("data_requested", "41(3)(e)", "the data needed to avert the emergency", _data),
         _IDENTIFIED,
     ),
     RequestKind.EXTRADITION: (
@@ -208,9 +209,9 @@ _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
              "the arrest warrant or judgment the request rests on", _warrant),
     ),
     RequestKind.LAW_ENFORCEMENT_COOPERATION: (
-        _req("requesting_authority", "47", "the authority making the request", _authority),
-        _req("facts_summary", "47", "a summary of the facts", _facts),
-        _req("purpose", "47", "the purpose of the cooperation", _purpose),
+        _req("requesting_authority", "47(1)", "the authority making the request", _authority),
+        _req("facts_summary", "47(1)", "a summary of the facts", _facts),
+        _req("purpose", "47(1)", "the purpose of the cooperation", _purpose),
     ),
 }
 

@@ -139,10 +139,10 @@ class Proceeding(_Model):
 
 
 class Offence(_Model):
-    label: ShortText = cite("Name of the offence in the requesting State's law", "35")
+    label: ShortText = cite("Name of the offence in the requesting State's law", "35(2)")
     conduct_description: LongText = cite(
         "What the person is said to have done, in plain words; dual criminality is judged on this "
-        "conduct, not on the label", "35")
+        "conduct, not on the label", "35(2)")
     legal_provision: ShortText = cite("Provision of the requesting State's law", "40(15)(b)")
     max_penalty_years: float | None = cite(
         "Maximum deprivation of liberty for the offence in the requesting State, in years "
@@ -155,7 +155,7 @@ class Offence(_Model):
     claimed_serious_crime: bool = cite(
         "The requester says the offence is a serious crime", "35(1)(c)", default=False)
     involves_fiscal_matters: bool = cite(
-        "The offence also involves fiscal matters (no ground to refuse on that alone)", "37",
+        "The offence also involves fiscal matters (no ground to refuse on that alone)", "40(23)",
         default=False)
 
 
@@ -180,7 +180,7 @@ class DataRequest(_Model):
                                      default=None)
     to_date: dt.date | None = cite("Last day of the period the data covers", "24", default=None)
     justification: str | None = cite(
-        "Why this data is needed and how it relates to the offence", "42", default=None,
+        "Why this data is needed and how it relates to the offence", "42(2)(c)", default=None,
         max_length=_LONG)
 
     @model_validator(mode="after")
@@ -192,24 +192,24 @@ class DataRequest(_Model):
 
 class PreservationDetails(_Model):
     data_custodian: str | None = cite(
-        "Service provider or other custodian holding the data", "42", default=None,
+        "Service provider or other custodian holding the data", "42(2)(d)", default=None,
         max_length=_SHORT)
-    data_location: str | None = cite("Where the data is held, if known", "42", default=None,
+    data_location: str | None = cite("Where the data is held, if known", "42(2)(d)", default=None,
                                      max_length=_SHORT)
-    necessity: str | None = cite("Why the data must be preserved quickly", "42",
+    necessity: str | None = cite("Why the data must be preserved quickly", "42(2)(e)",
                                  default=None, max_length=_LONG)
     mla_to_follow: bool = cite(
         "The requester intends to follow up with a request for search, seizure or disclosure",
-        "42", default=False)
+        "42(2)(f)", default=False)
     duration_days: int | None = cite(
-        "Preservation period asked (the Convention's minimum is in convention figures)", "42",
+        "Preservation period asked (the Convention's minimum is in convention figures)", "42(7)",
         default=None, ge=1, le=3650)
 
 
 class CollectionPeriod(_Model):
-    start: dt.date = cite("First day of collection", "45")
-    end: dt.date = cite("Last day of collection", "45")
-    justification: str | None = cite("Why collection must last this long", "45",
+    start: dt.date = cite("First day of collection", "45(3)(f)")
+    end: dt.date = cite("Last day of collection", "45(3)(f)")
+    justification: str | None = cite("Why collection must last this long", "45(3)(f)",
                                      default=None, max_length=_LONG)
 
     @model_validator(mode="after")
@@ -248,7 +248,7 @@ class CooperationRequest(_Model):
 
     reference: ShortText = cite("The requesting authority's reference for this request",
                                 "40(15)(a)")
-    kind: RequestKind = cite("Kind of cooperation asked", "35")
+    kind: RequestKind = cite("Kind of cooperation asked", "35(1)")
     requesting_party: PartyKey = cite("State Party making the request", "40(1)")
     requested_party: PartyKey = cite("State Party asked to assist", "40(1)")
     requesting_authority: Authority | None = cite("Authority making the request", "40(15)(a)",
@@ -268,8 +268,8 @@ class CooperationRequest(_Model):
         "The significant and imminent risk to the life or safety of a person", "2(o)",
         default=None, max_length=_LONG)
     deadline: dt.date | None = cite("Date by which execution is asked, with reasons in facts",
-                                    "40", default=None)
-    offences: list[Offence] = cite("Offences as the requesting State describes them", "35",
+                                    "40(25)", default=None)
+    offences: list[Offence] = cite("Offences as the requesting State describes them", "35(1)",
                                    default_factory=list, max_length=50)
     facts_summary: str | None = cite("Summary of the relevant facts", "40(15)(c)", default=None,
                                      max_length=_LONG)
@@ -284,14 +284,14 @@ class CooperationRequest(_Model):
     purpose: str | None = cite("Purpose for which the evidence or action is sought", "40(15)(f)",
                                default=None, max_length=_LONG)
     confidentiality: bool = cite("The requester asks that the request be kept confidential",
-                                 "40", default=False)
-    non_notification: bool = cite("The user is not to be notified", "42", default=False)
+                                 "40(20)", default=False)
+    non_notification: bool = cite("The user is not to be notified", "42(2)", default=False)
     linked_requests: list[LinkedRequest] = cite("Earlier requests this one follows", "42",
                                                 default_factory=list, max_length=50)
     preservation: PreservationDetails | None = cite("Details of a preservation request", "42",
                                                     default=None)
     collection_period: CollectionPeriod | None = cite(
-        "Period of real-time collection or interception", "45", default=None)
+        "Period of real-time collection or interception", "45(3)(f)", default=None)
     extradition: ExtraditionDetails | None = cite("Details of an extradition request", "37",
                                                   default=None)
     attachments: list[Attachment] = cite("Attached documents (metadata only)", "40(14)",

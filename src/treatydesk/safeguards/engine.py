@@ -1,0 +1,182 @@
+"""The safeguards engine: `evaluate(request, on=..., requested=..., ...)` -> Decision.
+
+Pure and deterministic: no I/O after the first call (the rule registry, the Convention's figures
+and the vocabularies are loaded once per process), no wall clock, no randomness. The decision id
+is derived from the input and the revision, so the same input under the same rules and policy
+always gives the same decision id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from treatydesk.convention import convention
+from treatydesk.cooperation.kinds import INTRUSIVE_KINDS
+from treatydesk.cooperation.request import CooperationRequest
+from treatydesk.errors import ErrorItem, InvalidInput
+from treatydesk.parties.conduct import ConductTaxonomy, conduct_taxonomy
+from treatydesk.parties.profile import PartyProfile
+from treatydesk.safeguards.facts import gather
+from treatydesk.safeguards.findings import Decision, Finding, Outcome
+from treatydesk.safeguards.policy import PolicyPack
+from treatydesk.safeguards.rules import RULES, Context, Figures, Rule
+from treatydesk.safeguards.vocabulary import Vocabulary, vocabulary
+from treatydesk.status.model import Standing
+
+#: bump when the engine's own logic changes in a way the rule versions do not capture
+ENGINE_VERSION = 1
+_FIGURE_IDS = ("serious_crime_threshold_years", "extradition_threshold_years",
+               "preservation_minimum_days")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRegistry:
+    rules: tuple[Rule, ...]
+    figures: Figures
+    taxonomy: ConductTaxonomy
+    vocabulary: Vocabulary
+    #: rule id -> True when one of its articles is still marked [R]
+    recalled: Mapping[str, bool]
+    #: sha256 over the rule set, the figures and the data tables (not the policy)
+    digest: str
+
+
+def _is_recalled(reference: str, recalled: frozenset[str]) -> bool:
+    return reference in recalled
+
+
+@lru_cache(maxsize=1)
+def rule_registry() -> RuleRegistry:
+    """The rules with their figures and data, checked once per process: every article a rule
+    cites must be one the Convention data knows, and rule ids must be unique."""
+    treaty = convention()
+    problems: list[ErrorItem] = []
+    seen: set[str] = set()
+    for rule in RULES:
+        if rule.id in seen:
+            problems.append(ErrorItem(rule.id, "rule id used twice"))
+        seen.add(rule.id)
+        for reference in rule.articles:
+            problem, _ = treaty.reference_problem(reference)
+            if problem is not None:
+                problems.append(ErrorItem(rule.id, f"cites {reference!r}: {problem}"))
+    if problems:
+        raise InvalidInput("the safeguard rules cite unknown articles", items=problems)
+    figures = {fid: treaty.figure(fid) for fid in _FIGURE_IDS}
+    recalled = frozenset(treaty.recalled_references())
+    taxonomy = conduct_taxonomy()
+    vocab = vocabulary()
+    canonical = json.dumps({
+        "engine": ENGINE_VERSION,
+        "rules": [[r.id, r.version, list(r.articles), str(r.since), str(r.until)]
+                  for r in RULES],
+        "figures": {fid: [str(f.value), f.reference, f.verified] for fid, f in figures.items()},
+        "taxonomy": taxonomy.digest,
+        "vocabulary": vocab.digest,
+    }, sort_keys=True, separators=(",", ":"))
+    return RuleRegistry(
+        rules=RULES,
+        figures=Figures(
+            serious_crime_threshold_years=float(figures["serious_crime_threshold_years"].as_int()),
+            extradition_threshold_years=float(figures["extradition_threshold_years"].as_int()),
+            preservation_minimum_days=figures["preservation_minimum_days"].as_int(),
+            references={fid: f.reference for fid, f in figures.items()},
+        ),
+        taxonomy=taxonomy,
+        vocabulary=vocab,
+        recalled={r.id: any(_is_recalled(a, recalled) for a in r.articles) for r in RULES},
+        digest=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
+
+
+@lru_cache(maxsize=64)
+def _revision(registry_digest: str, policy_digest: str) -> str:
+    return hashlib.sha256(f"{registry_digest}:{policy_digest}".encode()).hexdigest()
+
+
+def revision(policy: PolicyPack) -> str:
+    """What decides: the rule set, figures, data tables and this policy pack's content."""
+    return _revision(rule_registry().digest, policy.digest)
+
+
+def _standing_key(standing: Standing | None) -> str:
+    if standing is None:
+        return "-"
+    return f"{standing.signature}|{standing.consent}|{standing.in_force_from}"
+
+
+def evaluate(
+    request: CooperationRequest,
+    *,
+    on: dt.date,
+    requested: PartyProfile,
+    requesting: PartyProfile | None,
+    standings: Mapping[str, Standing],
+    policy: PolicyPack,
+) -> Decision:
+    """Checks `request` as of `on` against the Convention and the requested desk's policy.
+
+    `requested` must be the profile of the request's requested party (and `requesting`, when
+    given, of its requesting party); `standings` says who is bound from when (from
+    `treatydesk.status.rules.standings` or a hypothetical standings file)."""
+    if requested.key != request.requested_party:
+        raise InvalidInput(
+            f"request {request.reference} is addressed to {request.requested_party}, but the "
+            f"profile given is of {requested.key}")
+    if requesting is not None and requesting.key != request.requesting_party:
+        raise InvalidInput(
+            f"request {request.reference} comes from {request.requesting_party}, but the "
+            f"requesting profile given is of {requesting.key}")
+    if policy.party is not None and policy.party != request.requested_party:
+        raise InvalidInput(
+            f"policy pack '{policy.name}' is for the desk of {policy.party}, but request "
+            f"{request.reference} is addressed to {request.requested_party}")
+    registry = rule_registry()
+    ctx = Context(
+        request=request, on=on, requested=requested, requesting=requesting,
+        standings=standings, policy=policy,
+        facts=gather(request, registry.taxonomy, registry.figures.serious_crime_threshold_years),
+        figures=registry.figures, taxonomy=registry.taxonomy, vocabulary=registry.vocabulary,
+    )
+    findings: list[Finding] = []
+    worst = Outcome.NOT_APPLICABLE
+    recalled = registry.recalled
+    for rule in registry.rules:
+        if not rule.in_effect(on):
+            findings.append(Finding(rule.id, Outcome.NOT_APPLICABLE, rule.articles,
+                                    f"Rule {rule.id} is not in effect on {on}."))
+            continue
+        outcome, sentence, facts = rule.check(ctx)
+        findings.append(Finding(rule.id, outcome, rule.articles, sentence, facts,
+                                recalled[rule.id]))
+        if outcome.severity > worst.severity:
+            worst = outcome
+    two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
+           or policy.needs_two_reviewers(request.kind))
+    decision_revision = _revision(registry.digest, policy.digest)
+    identity = "\n".join((
+        decision_revision, on.isoformat(), request.model_dump_json(), requested.digest,
+        requesting.digest if requesting is not None else "-",
+        _standing_key(standings.get(request.requesting_party)),
+        _standing_key(standings.get(request.requested_party)),
+    ))
+    return Decision(
+        decision_id=hashlib.sha256(identity.encode()).hexdigest()[:32],
+        request_reference=request.reference,
+        kind=request.kind.value,
+        requesting_party=request.requesting_party,
+        requested_party=request.requested_party,
+        on=on,
+        outcome=worst,
+        findings=tuple(findings),
+        conditions=tuple(ctx.conditions),
+        reviewers_required=2 if two else 1,
+        emergency=ctx.emergency,
+        revision=decision_revision,
+        policy_name=policy.name,
+    )

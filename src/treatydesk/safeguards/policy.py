@@ -1,0 +1,110 @@
+"""Policy packs: a desk's own domestic choices, as data (one YAML file per desk).
+
+A pack says which kinds of request need dual criminality (35(2), 40(9)), the desk's own
+reservations (11(3), 42(4)), which extra kinds need two reviewers, which rights-risk indicator
+values make a reviewer look (40(22)), which languages it accepts (40(14)) and its limits on
+scope (24). It is read strictly; its content is part of every decision's revision hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from treatydesk.cooperation.kinds import RequestKind
+from treatydesk.cooperation.request import PartyKey
+from treatydesk.datafile import load_yaml, parse_model
+from treatydesk.errors import DataFileError
+
+Comparison = Literal["<", "<=", ">", ">=", "==", "!="]
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndicatorThreshold(_Model):
+    """When the requesting party's indicator compares so with the value: consult (40(22))."""
+
+    indicator: str = Field(min_length=1)
+    comparison: Comparison
+    value: float
+
+    def triggered(self, observed: float) -> bool:
+        return _COMPARE[self.comparison](observed, self.value)
+
+
+class PolicyReservations(_Model):
+    """The desk's own reservations; they add to those in its party's profile."""
+
+    misuse_of_devices_11_3: bool = False
+    preservation_dual_criminality_42: bool = False
+
+
+class PolicyPack(_Model):
+    name: str = Field(min_length=1)
+    #: the party whose desk applies this pack; None for a generic pack
+    party: PartyKey | None = None
+    example: bool = False
+    description: str | None = None
+    dual_criminality_required_for: list[RequestKind] = Field(default_factory=list)
+    reservations: PolicyReservations = Field(default_factory=PolicyReservations)
+    two_reviewer_kinds: list[RequestKind] = Field(default_factory=list)
+    indicator_thresholds: list[IndicatorThreshold] = Field(default_factory=list)
+    #: replaces the languages of the requested party's profile when given (40(14))
+    accepted_languages: list[str] | None = None
+    #: longest period of stored data asked without a warning (24(2): limits on scope)
+    max_data_period_days: int = Field(default=366, ge=1, le=36_500)
+    #: longest real-time collection or interception without a warning (45(3)(f), 46(2)(f))
+    max_collection_days: int = Field(default=90, ge=1, le=3650)
+    #: more persons or accounts than this in one request make a reviewer look (24(2))
+    max_subjects: int = Field(default=25, ge=1, le=10_000)
+
+    _dual_criminality: frozenset[RequestKind] = PrivateAttr(default=frozenset())
+    _two_reviewers: frozenset[RequestKind] = PrivateAttr(default=frozenset())
+    _languages: frozenset[str] | None = PrivateAttr(default=None)
+    _digest: str = PrivateAttr(default="")
+
+    def model_post_init(self, context: object) -> None:
+        # lookups the engine reads on every request, precomputed once per pack
+        self._dual_criminality = frozenset(self.dual_criminality_required_for)
+        self._two_reviewers = frozenset(self.two_reviewer_kinds)
+        self._languages = (frozenset(self.accepted_languages)
+                           if self.accepted_languages is not None else None)
+        self._digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    def needs_dual_criminality(self, kind: RequestKind) -> bool:
+        return kind in self._dual_criminality
+
+    def needs_two_reviewers(self, kind: RequestKind) -> bool:
+        return kind in self._two_reviewers
+
+    @property
+    def languages(self) -> frozenset[str] | None:
+        return self._languages
+
+    @property
+    def digest(self) -> str:
+        return self._digest
+
+
+def load_policy(path: Path | str, *, text: str | None = None) -> PolicyPack:
+    doc = load_yaml(path, text=text)
+    pack = parse_model(PolicyPack, doc)
+    seen: set[str] = set()
+    for index, threshold in enumerate(pack.indicator_thresholds):
+        key = f"{threshold.indicator} {threshold.comparison} {threshold.value}"
+        if key in seen:
+            raise DataFileError(f"threshold {key!r} listed twice", file=doc.file,
+                                line=doc.line_of(("indicator_thresholds", index)))
+        seen.add(key)
+    return pack

@@ -1,0 +1,792 @@
+"""The safeguard rules, as code. Each rule has a stable id, a version, the articles and
+paragraphs it rests on, the period it is valid, the facts it reads and the outcomes it can
+give; its check returns ONE finding with one sentence built from the facts.
+
+Every figure comes from `treatydesk.convention` (figures.yaml); every article reference is
+checked against the Convention when the registry loads (`rule_registry()`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from treatydesk.cooperation.contents import missing_contents
+from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
+from treatydesk.cooperation.request import (
+    CooperationRequest,
+    DataCategory,
+    ProfileFlag,
+    Urgency,
+)
+from treatydesk.parties.conduct import ConductTaxonomy
+from treatydesk.parties.profile import PartyProfile
+from treatydesk.safeguards.facts import OffenceFacts, RequestFacts, years_text
+from treatydesk.safeguards.findings import Condition, Outcome
+from treatydesk.safeguards.policy import PolicyPack
+from treatydesk.safeguards.vocabulary import Vocabulary
+from treatydesk.status.model import Standing
+
+#: the Convention was adopted on this day (GA resolution 79/243) [V]; no rule applies earlier
+ADOPTED = dt.date(2024, 12, 24)
+
+OC = Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The figures the rules use, read once from convention figures.yaml."""
+
+    serious_crime_threshold_years: float
+    extradition_threshold_years: float
+    preservation_minimum_days: int
+    references: Mapping[str, str]
+
+
+@dataclass(slots=True)
+class Context:
+    request: CooperationRequest
+    on: dt.date
+    requested: PartyProfile
+    requesting: PartyProfile | None
+    standings: Mapping[str, Standing]
+    policy: PolicyPack
+    facts: RequestFacts
+    figures: Figures
+    taxonomy: ConductTaxonomy
+    vocabulary: Vocabulary
+    conditions: list[Condition] = field(default_factory=list)
+    emergency: bool = False
+    two_reviewers: bool = False
+
+
+Check = Callable[[Context], tuple[Outcome, str, tuple[tuple[str, str], ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    version: int
+    title: str
+    articles: tuple[str, ...]
+    facts: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    check: Check
+    since: dt.date | None = ADOPTED
+    until: dt.date | None = None
+
+    def in_effect(self, on: dt.date) -> bool:
+        return (self.since is None or on >= self.since) and (self.until is None
+                                                             or on <= self.until)
+
+
+def _quote(words: tuple[str, ...] | list[str], limit: int = 4) -> str:
+    shown = ", ".join(f"'{w}'" for w in list(words)[:limit])
+    return shown + (" ..." if len(words) > limit else "")
+
+
+def _party(ctx: Context, key: str) -> str:
+    if key == ctx.requested.key:
+        return f"{ctx.requested.name} ({key})"
+    if ctx.requesting is not None and key == ctx.requesting.key:
+        return f"{ctx.requesting.name} ({key})"
+    standing = ctx.standings.get(key)
+    return f"{standing.name} ({key})" if standing is not None else key
+
+
+def _worst(outcomes: Sequence[Outcome]) -> Outcome:
+    return max(outcomes, key=lambda o: o.severity) if outcomes else OC.PASS
+
+
+# ------------------------------------------------------------------------------- 65: in force
+
+
+def _standing_problem(ctx: Context, key: str) -> str | None:
+    standing = ctx.standings.get(key)
+    name = _party(ctx, key)
+    if standing is None:
+        return f"{name} is not on the status record"
+    if standing.consent is None:
+        if standing.signature is not None:
+            return (f"{name} signed on {standing.signature} but has deposited no instrument "
+                    f"of consent, so it is not bound")
+        return f"{name} has neither signed nor deposited an instrument"
+    if standing.in_force_from is None:
+        return (f"{name} deposited its instrument on {standing.consent} but the Convention has "
+                f"not entered into force for it")
+    if ctx.on < standing.in_force_from:
+        return f"the Convention is in force for {name} only from {standing.in_force_from}"
+    return None
+
+
+def check_in_force(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    keys = (request.requesting_party, request.requested_party)
+    problems = [p for key in keys if (p := _standing_problem(ctx, key)) is not None]
+    facts = tuple(
+        (f"standing.{key}", "absent" if (s := ctx.standings.get(key)) is None else
+         f"signature={s.signature} consent={s.consent} in_force_from={s.in_force_from}")
+        for key in keys) + (("on", ctx.on.isoformat()),)
+    if problems:
+        return OC.REFUSE, (
+            f"No Convention basis on {ctx.on}: {'; '.join(problems)}; the request can rest only "
+            f"on another treaty or domestic law."), facts
+    since = [ctx.standings[key].in_force_from for key in keys]
+    return OC.PASS, (
+        f"The Convention is in force between {_party(ctx, keys[0])} (since {since[0]}) and "
+        f"{_party(ctx, keys[1])} (since {since[1]}) on {ctx.on}."), facts
+
+
+# ---------------------------------------------------------------------------- 35, 2(h): scope
+
+
+def _claimed_note(item: OffenceFacts) -> str:
+    claimed = item.offence.claimed_convention_article
+    if claimed is None or claimed in item.convention_articles:
+        return ""
+    return (f" (the requester claims Art {claimed}, which the described conduct does not "
+            f"show)")
+
+
+def check_scope(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    threshold = ctx.figures.serious_crime_threshold_years
+    offences = ctx.facts.offences
+    if not offences:
+        if ctx.request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+            return OC.NOT_APPLICABLE, (
+                "An emergency disclosure rests on the risk to life or safety (41(3)(e)), not on "
+                "a described offence."), ()
+        return OC.MISSING, (
+            "No offence is described, so the Convention's scope cannot be judged."), ()
+    outcomes: list[Outcome] = []
+    clauses: list[str] = []
+    facts: list[tuple[str, str]] = [("serious_crime_threshold_years", f"{threshold:g}")]
+    for item in offences:
+        label = f"'{item.offence.label}'"
+        facts.append((f"offences[{item.index}]",
+                      f"categories={sorted(item.categories)} penalty={item.penalty_text}"))
+        note = _claimed_note(item)
+        if item.convention_articles:
+            arts = ", ".join(str(a) for a in item.convention_articles)
+            cats = [c for c in item.categories
+                    if ctx.taxonomy.categories[c].convention_article is not None
+                    and not ctx.taxonomy.categories[c].protected]
+            words = [w for c in cats for w in item.categories[c]]
+            outcomes.append(OC.WARN if note else OC.PASS)
+            clauses.append(f"{label} describes conduct of Art {arts} ({_quote(words)}), a "
+                           f"Convention offence{note}")
+        elif item.serious:
+            outcomes.append(OC.WARN if note else OC.PASS)
+            clauses.append(f"{label} carries {item.penalty_text}, at least the serious-crime "
+                           f"threshold of {years_text(threshold)}{note}")
+        elif item.serious is None:
+            outcomes.append(OC.MISSING)
+            clauses.append(f"{label} shows no Convention offence and its maximum penalty is not "
+                           f"stated, so seriousness cannot be judged")
+        elif item.offence.claimed_convention_article is not None:
+            outcomes.append(OC.CONSULT)
+            clauses.append(f"{label} carries {item.penalty_text}, below the threshold of "
+                           f"{years_text(threshold)}, and is in scope only if the claimed Art "
+                           f"{item.offence.claimed_convention_article} holds, which the "
+                           f"described conduct does not show")
+        else:
+            outcomes.append(OC.REFUSE)
+            clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
+                           f"threshold of {years_text(threshold)}, and shows no Convention "
+                           f"offence: outside the Convention")
+    # one offence in scope is enough for the request to be within the Convention (35(1))
+    in_scope: list[Outcome] = [o for o in outcomes if o in (OC.PASS, OC.WARN)]
+    outcome = _worst(in_scope) if in_scope else _worst(outcomes)
+    if in_scope and len(in_scope) < len(outcomes):
+        outcome = _worst([outcome, OC.WARN])
+    sentence = "; ".join(clauses)
+    return outcome, sentence[0].upper() + sentence[1:] + ".", tuple(facts)
+
+
+# ---------------------------------------------------------------- 35(2), 40(9): dual criminality
+
+
+def _dual_criminality_reason(ctx: Context) -> tuple[str, str] | None:
+    """(why dual criminality is required, article) or None when it is not."""
+    kind = ctx.request.kind
+    if kind is RequestKind.PRESERVATION:
+        reserved = (ctx.requested.reservations.preservation_dual_criminality_42
+                    or ctx.policy.reservations.preservation_dual_criminality_42)
+        if reserved and not ctx.facts.any_convention_offence:
+            return (f"{ctx.requested.key} reserved the right to refuse preservation for "
+                    f"non-Convention offences lacking dual criminality", "42(4)")
+        return None
+    if ctx.policy.needs_dual_criminality(kind):
+        return f"the desk's policy '{ctx.policy.name}' requires it for {kind.value}", "35(2)"
+    return None
+
+
+def check_dual_criminality(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    kind = ctx.request.kind
+    if kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, (
+            "For extradition, punishability in both States is judged under 37(1) (rule "
+            "SG-EXTRADITION-37)."), ()
+    reason = _dual_criminality_reason(ctx)
+    if reason is None:
+        if kind is RequestKind.PRESERVATION:
+            return OC.NOT_APPLICABLE, (
+                "Dual criminality is not a condition for preservation (42(3)), and no "
+                "reservation under 42(4) applies to this request."), ()
+        return OC.NOT_APPLICABLE, (
+            f"Neither the Convention nor the desk's policy '{ctx.policy.name}' requires dual "
+            f"criminality for {kind.value}."), ()
+    why, _ = reason
+    if not ctx.facts.offences:
+        return OC.MISSING, f"Dual criminality is required ({why}) but no offence is described.", ()
+    outcomes: list[Outcome] = []
+    clauses: list[str] = []
+    facts: list[tuple[str, str]] = [("required_because", why)]
+    requested = ctx.requested
+    for item in ctx.facts.offences:
+        label = f"'{item.offence.label}'"
+        if not item.categories:
+            outcomes.append(OC.CONSULT)
+            clauses.append(f"the conduct of {label} could not be placed in a conduct category, "
+                           f"so a reviewer must compare it with the law of {requested.key}")
+            continue
+        matched = [(c, o) for c in item.categories
+                   if (o := requested.domestic_offence(c)) is not None]
+        facts.append((f"offences[{item.index}].categories", ", ".join(sorted(item.categories))))
+        if matched:
+            category, offence = matched[0]
+            outcomes.append(OC.PASS)
+            clauses.append(f"the conduct of {label} ({category.replace('_', ' ')}) is an "
+                           f"offence in {requested.key} under {offence.law}")
+        else:
+            outcomes.append(OC.REFUSE)
+            names = ", ".join(c.replace("_", " ") for c in item.categories)
+            clauses.append(f"the conduct of {label} ({names}) is not an offence in "
+                           f"{requested.key}'s catalogue, whatever its label")
+    outcome = _worst(outcomes)
+    sentence = f"Dual criminality is required because {why}: " + "; ".join(clauses) + "."
+    if outcome is OC.REFUSE:
+        sentence += (" Assistance without coercive action may still be given (40(9)), e.g. "
+                     + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
+    return outcome, sentence, tuple(facts)
+
+
+# ------------------------------------------------------------------------- 37: extradition
+
+
+def check_extradition(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    if ctx.request.kind is not RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, "The request is not for extradition.", ()
+    threshold = ctx.figures.extradition_threshold_years
+    requested = ctx.requested
+    outcomes: list[Outcome] = []
+    clauses: list[str] = []
+    facts: list[tuple[str, str]] = [("extradition_threshold_years", f"{threshold:g}")]
+    if not ctx.facts.offences:
+        return OC.MISSING, "No offence is described for the extradition (37(1)).", ()
+    for item in ctx.facts.offences:
+        label = f"'{item.offence.label}'"
+        offence = item.offence
+        if not item.convention_articles and offence.claimed_convention_article is None:
+            outcomes.append(OC.REFUSE)
+            clauses.append(f"{label} shows no Convention offence, and 37(1) covers only those")
+            continue
+        if not offence.max_penalty_life and offence.max_penalty_years is None:
+            outcomes.append(OC.MISSING)
+            clauses.append(f"{label} states no maximum penalty in {ctx.request.requesting_party}")
+            continue
+        if not offence.max_penalty_life and (offence.max_penalty_years or 0) < threshold:
+            outcomes.append(OC.REFUSE)
+            clauses.append(f"{label} carries {item.penalty_text} in "
+                           f"{ctx.request.requesting_party}, below {years_text(threshold)}")
+            continue
+        domestic = [(c, o) for c in item.categories
+                    if (o := requested.domestic_offence(c)) is not None]
+        if not domestic:
+            outcomes.append(OC.REFUSE if item.categories else OC.CONSULT)
+            clauses.append(f"the conduct of {label} is not found punishable in {requested.key}"
+                           if item.categories else
+                           f"the conduct of {label} could not be placed in a conduct category")
+            continue
+        best = max(domestic, key=lambda pair: (pair[1].life, pair[1].max_penalty_years or 0))
+        if not best[1].at_least(threshold):
+            outcomes.append(OC.REFUSE)
+            shown = "life" if best[1].life else years_text(best[1].max_penalty_years or 0)
+            clauses.append(f"the conduct of {label} is punishable in {requested.key} by at most "
+                           f"{shown}, below {years_text(threshold)}")
+            continue
+        outcomes.append(OC.PASS)
+        clauses.append(f"{label} is punishable in both States by at least "
+                       f"{years_text(threshold)}")
+    if not requested.reservations.extradition_convention_legal_basis_37:
+        outcomes.append(OC.CONSULT)
+        clauses.append(f"{requested.key} does not take the Convention as the legal basis for "
+                       f"extradition (37(6)), so another treaty or its law must provide one")
+    if any(o.offence.involves_fiscal_matters or "tax_evasion" in o.categories
+           for o in ctx.facts.offences):
+        clauses.append("fiscal matters involved are no ground for refusal on their own (37(16))")
+    return _worst(outcomes), "Extradition: " + "; ".join(clauses) + ".", tuple(facts)
+
+
+# ------------------------------------------------------------- 40(22), 6: persecution grounds
+
+
+def check_persecution(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    vocab = ctx.vocabulary
+    grounds = dict(vocab.persecution.find(ctx.facts.all_text))
+    for item in ctx.facts.offences:
+        for category in item.protected:
+            grounds.setdefault(f"protected conduct: {category.replace('_', ' ')}",
+                               item.categories[category])
+    flagged: list[str] = []
+    for subject in ctx.request.subjects:
+        for flag in subject.profile_flags:
+            if flag is ProfileFlag.SECURITY_RESEARCHER:
+                continue  # a research matter (rule SG-RESEARCH-11)
+            ground = vocab.flag_grounds.get(flag)
+            flagged.append(f"{subject.identifier_value} is flagged {flag.value}"
+                           + (f" ({ground.replace('_', ' ')})" if ground else ""))
+    basis = "37(15)" if ctx.request.kind is RequestKind.EXTRADITION else "40(22)"
+    facts = tuple((f"ground.{g}", ", ".join(w)) for g, w in grounds.items()) + tuple(
+        ("subject_flag", text) for text in flagged)
+    if grounds or flagged:
+        parts = [f"{g.replace('_', ' ')} ({_quote(w)})" for g, w in grounds.items()]
+        parts.extend(flagged)
+        return OC.CONSULT, (
+            f"A reviewer must judge whether the request aims at punishing a person on a ground "
+            f"of {basis} or suppressing a right of Art 6: the request touches "
+            + "; ".join(parts) + "."), facts
+    return OC.PASS, (
+        f"No words tied to the grounds of {basis} or the rights of Art 6 were found in the "
+        f"offences, facts or purpose, and no person is flagged; the reviewer still confirms."), ()
+
+
+def check_indicators(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    thresholds = ctx.policy.indicator_thresholds
+    if not thresholds:
+        return OC.NOT_APPLICABLE, (
+            f"The policy '{ctx.policy.name}' sets no rights-risk indicator thresholds."), ()
+    key = ctx.request.requesting_party
+    if ctx.requesting is None:
+        return OC.WARN, (
+            f"No profile of the requesting party {key} was given, so the policy's indicator "
+            f"thresholds could not be checked."), ()
+    triggered: list[str] = []
+    absent: list[str] = []
+    facts: list[tuple[str, str]] = []
+    for threshold in thresholds:
+        value = ctx.requesting.indicator(threshold.indicator)
+        if value is None:
+            absent.append(threshold.indicator)
+            continue
+        facts.append((f"indicator.{threshold.indicator}",
+                      f"{value.value:g} ({value.source}, {value.date})"))
+        if threshold.triggered(value.value):
+            triggered.append(f"{threshold.indicator} is {value.value:g} "
+                             f"{threshold.comparison} {threshold.value:g} ({value.source}, "
+                             f"{value.date})")
+    if triggered:
+        return OC.CONSULT, (
+            f"The operator-supplied indicators for {key} meet the policy's review thresholds: "
+            + "; ".join(triggered) + "; a reviewer weighs them under 40(22)."), tuple(facts)
+    if absent:
+        return OC.WARN, (
+            f"No value of {', '.join(absent)} is recorded for {key}, so those thresholds could "
+            f"not be checked."), tuple(facts)
+    return OC.PASS, (
+        f"The operator-supplied indicators for {key} are within the policy's thresholds."
+    ), tuple(facts)
+
+
+# ---------------------------------------------------------------- 7(1), 11(2): security research
+
+
+def check_research(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    words = ctx.vocabulary.research.find(ctx.facts.all_text).get("security_research", ())
+    flagged = [s.identifier_value for s in ctx.request.subjects
+               if ProfileFlag.SECURITY_RESEARCHER in s.profile_flags]
+    if words or flagged:
+        parts = []
+        if words:
+            parts.append(f"the text mentions {_quote(words)}")
+        if flagged:
+            parts.append(f"{', '.join(flagged)} is flagged as a security researcher")
+        return OC.CONSULT, (
+            "The facts may describe security research: " + " and ".join(parts) + "; Arts 7-10 "
+            "cover only conduct without right and 11(2) excludes authorised testing or "
+            "protection, so a reviewer must decide."), (("research_words", ", ".join(words)),)
+    return OC.PASS, (
+        "No sign of security research, authorised testing or disclosure in the facts."), ()
+
+
+# ------------------------------------------------------------ 24, 40(15)(e): specificity
+
+
+_DATA_KINDS = frozenset(set(RequestKind) - {RequestKind.EXTRADITION,
+                                              RequestKind.LAW_ENFORCEMENT_COOPERATION})
+
+
+def check_specificity(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    if request.kind not in _DATA_KINDS:
+        return OC.NOT_APPLICABLE, f"A {request.kind.value} request seeks no data.", ()
+    policy = ctx.policy
+    outcomes: list[Outcome] = []
+    clauses: list[str] = []
+    bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text).get("bulk", ())
+    wildcards = [s.identifier_value for s in request.subjects
+                 if "*" in s.identifier_value or "%" in s.identifier_value]
+    if bulk or wildcards:
+        outcomes.append(OC.CONSULT)
+        shown = list(bulk) + wildcards
+        clauses.append(f"the request reads as bulk or open scope ({_quote(shown)})")
+    if not request.subjects:
+        outcomes.append(OC.CONSULT)
+        clauses.append("no person, account or item is identified")
+    elif len(request.subjects) > policy.max_subjects:
+        outcomes.append(OC.CONSULT)
+        clauses.append(f"{len(request.subjects)} persons or accounts exceed the policy's "
+                       f"{policy.max_subjects}")
+    for index, item in enumerate(request.data_requested):
+        where = f"data_requested[{index}] ({item.category.value})"
+        if item.from_date is None or item.to_date is None:
+            outcomes.append(OC.CONSULT if item.category is DataCategory.CONTENT else OC.WARN)
+            clauses.append(f"{where} has an open-ended period")
+        elif (item.to_date - item.from_date).days + 1 > policy.max_data_period_days:
+            outcomes.append(OC.WARN)
+            clauses.append(f"{where} spans {(item.to_date - item.from_date).days + 1} days, "
+                           f"more than the policy's {policy.max_data_period_days}")
+        if not (item.justification and item.justification.strip()):
+            outcomes.append(OC.WARN)
+            clauses.append(f"{where} is not justified by the purpose")
+    if not clauses:
+        return OC.PASS, (
+            f"The request identifies {len(request.subjects)} person(s) or account(s) and every "
+            f"data category has a bounded, justified period."), (
+            ("subjects", str(len(request.subjects))),
+            ("data_items", str(len(request.data_requested))))
+    return _worst(outcomes), "Specificity and proportionality: " + "; ".join(clauses) + ".", (
+        ("subjects", str(len(request.subjects))), ("bulk_words", ", ".join(bulk)))
+
+
+def check_intrusive(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    content = any(item.category is DataCategory.CONTENT for item in request.data_requested)
+    if request.kind not in INTRUSIVE_KINDS and not content:
+        return OC.NOT_APPLICABLE, "No content data or real-time collection is sought.", ()
+    ctx.two_reviewers = True
+    what = ("interception of content data (46)" if request.kind is RequestKind.CONTENT_INTERCEPTION
+            else "real-time collection of traffic data (45)"
+            if request.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
+            else "content data")
+    threshold = ctx.figures.serious_crime_threshold_years
+    if not ctx.facts.any_serious:
+        return OC.REFUSE, (
+            f"The request seeks {what}, which this desk grants only for serious crime, but no "
+            f"offence carries at least {years_text(threshold)} (2(h))."), (
+            ("serious_crime_threshold_years", f"{threshold:g}"),)
+    extra = ""
+    period = request.collection_period
+    if period is not None:
+        days = (period.end - period.start).days + 1
+        if days > ctx.policy.max_collection_days:
+            extra = (f"; the collection period of {days} days exceeds the policy's "
+                     f"{ctx.policy.max_collection_days}")
+    return OC.WARN, (
+        f"The request seeks {what} for a serious crime; two reviewers must decide{extra}."), (
+        ("serious_crime_threshold_years", f"{threshold:g}"),)
+
+
+def check_real_time_reservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    limited = ctx.requested.reservations.real_time_collection_offences_23_3
+    if ctx.request.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
+        return OC.NOT_APPLICABLE, (
+            "No reservation under 23(3) limits this request."), ()
+    allowed = set(limited)
+    found = {c for item in ctx.facts.offences for c in item.categories}
+    if found & allowed:
+        return OC.PASS, (
+            f"{ctx.requested.key} limits real-time collection to certain offences (23(3)); "
+            f"this conduct ({', '.join(sorted(found & allowed))}) is among them."), ()
+    return OC.REFUSE, (
+        f"{ctx.requested.key} reserved real-time collection to "
+        f"{', '.join(c.replace('_', ' ') for c in sorted(allowed))} (23(3)); the described "
+        f"conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
+
+
+def check_misuse_reservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    reserved = (ctx.requested.reservations.misuse_of_devices_11_3
+                or ctx.policy.reservations.misuse_of_devices_11_3)
+    devices = [item for item in ctx.facts.offences if "misuse_of_devices" in item.categories]
+    if not reserved or not devices:
+        return OC.NOT_APPLICABLE, "No reservation under 11(3) concerns this request.", ()
+    only_devices = [item for item in devices
+                    if set(item.convention_articles) == {11}
+                    and "misuse_of_credentials" not in item.categories]
+    if not only_devices:
+        return OC.PASS, (
+            f"{ctx.requested.key} reserved 11(3), but the conduct also involves credentials or "
+            f"another Convention offence."), ()
+    labels = ", ".join(f"'{item.offence.label}'" for item in only_devices)
+    return OC.CONSULT, (
+        f"{ctx.requested.key} reserved the right not to apply 11(1) (11(3)); {labels} rests on "
+        f"device misuse other than passwords or credentials, so a reviewer decides whether "
+        f"assistance is possible."), ()
+
+
+# ------------------------------------------------------------------- 36: personal data
+
+
+def check_personal_data(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    if request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, "Extradition transfers a person, not data.", ()
+    requested, requesting = request.requested_party, request.requesting_party
+    ctx.conditions.extend((
+        Condition("36(1)", f"Transfer only as the law of {requested} allows; no transfer where "
+                           f"its data-protection law forbids it."),
+        Condition("36(2)", f"{requesting} applies effective and appropriate safeguards to the "
+                           f"personal data it receives."),
+        Condition("36(3)", f"No onward transfer to a third country or international "
+                           f"organization without the prior written authorization of "
+                           f"{requested}."),
+        Condition("40(19)", f"Use only for the proceeding described; other use needs the prior "
+                            f"consent of {requested}."),
+    ))
+    if request.confidentiality:
+        ctx.conditions.append(Condition(
+            "40(20)", f"Keep the request confidential, or tell {requesting} that this is not "
+                      f"possible."))
+    return OC.PASS, (
+        "Any personal data produced goes with the transfer conditions of 36(1)-(3) and the use "
+        "limitation of 40(19), listed in the decision's conditions."), ()
+
+
+def check_preservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    minimum = ctx.figures.preservation_minimum_days
+    facts = (("preservation_minimum_days", str(minimum)),)
+    if request.kind is RequestKind.PRESERVATION:
+        ctx.conditions.append(Condition(
+            "42(7)", f"Preserve for at least {minimum} days, and keep preserving while the "
+                     f"follow-up request is decided."))
+        asked = request.preservation.duration_days if request.preservation else None
+        if asked is not None and asked < minimum:
+            return OC.WARN, (
+                f"The request asks preservation for {asked} days; the Convention's minimum is "
+                f"{minimum} days (42(7)), which the desk applies."), facts
+        return OC.PASS, f"Preservation will last at least {minimum} days (42(7)).", facts
+    earlier = [link for link in request.linked_requests
+               if link.kind is RequestKind.PRESERVATION and link.date is not None]
+    if not earlier:
+        return OC.NOT_APPLICABLE, "No earlier preservation request is linked.", ()
+    lapsed = [link for link in earlier
+              if link.date is not None and (request.date - link.date).days > minimum]
+    if lapsed:
+        shown = ", ".join(f"{link.reference} of {link.date}" for link in lapsed)
+        return OC.WARN, (
+            f"The linked preservation {shown} was made more than {minimum} days before this "
+            f"request; check that the data is still preserved (42(7))."), facts
+    return OC.PASS, (
+        f"The linked preservation is within {minimum} days of this follow-up request "
+        f"(42(7))."), facts
+
+
+# -------------------------------------------------------- 40(13)-(15), 42(2): completeness
+
+
+def check_contents(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    missing = missing_contents(ctx.request)
+    if not missing:
+        return OC.PASS, (
+            f"The request has every content its kind ({ctx.request.kind.value}) requires."), ()
+    parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing]
+    return OC.MISSING, "The request lacks " + "; ".join(parts) + ".", tuple(
+        (item.field_path, item.article) for item in missing)
+
+
+def check_language(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    accepted = ctx.policy.languages
+    source = f"the policy '{ctx.policy.name}'"
+    if accepted is None:
+        accepted = frozenset(ctx.requested.accepted_languages)
+        source = f"the profile of {ctx.requested.key}"
+    language = ctx.request.language
+    if not accepted:
+        return OC.WARN, (
+            f"No accepted languages are recorded in {source}, so '{language}' could not be "
+            f"checked (40(14))."), ()
+    listed = ", ".join(sorted(accepted))
+    if language in accepted:
+        return OC.PASS, f"The request is in '{language}', which {source} accepts ({listed}).", ()
+    return OC.MISSING, (
+        f"The request is in '{language}', but {source} accepts only {listed}: a translation is "
+        f"needed (40(14))."), (("language", language), ("accepted", listed))
+
+
+def check_channel(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    channel = ctx.request.channel
+    accepted = ctx.requested.accepted_channels
+    if not accepted:
+        return OC.WARN, f"No accepted channels are recorded for {ctx.requested.key}.", ()
+    listed = ", ".join(c.value for c in accepted)
+    if channel in accepted:
+        return OC.PASS, (
+            f"The request came by {channel.value}, which {ctx.requested.key} accepts."), ()
+    return OC.WARN, (
+        f"The request came by {channel.value}, but {ctx.requested.key} accepts {listed}; it "
+        f"should be sent again by one of them (40(13))."), (("channel", channel.value),)
+
+
+# ------------------------------------------------------------------ 2(o), 41: emergency
+
+
+def check_emergency(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    request = ctx.request
+    claimed = request.urgency is Urgency.EMERGENCY
+    if not claimed and request.kind is not RequestKind.EMERGENCY_DISCLOSURE:
+        return OC.NOT_APPLICABLE, "No emergency is claimed.", ()
+    text = ctx.facts.emergency_text
+    risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
+    soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
+    facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
+    if risk and soon:
+        ctx.emergency = True
+        return OC.PASS, (
+            f"The request describes a risk to life or safety ({_quote(risk)}) that is imminent "
+            f"({_quote(soon)}): an emergency within 2(o)."), facts
+    if risk:
+        ctx.emergency = True
+        return OC.CONSULT, (
+            f"The request describes a risk to life or safety ({_quote(risk)}) but nothing shows "
+            f"it is imminent; a reviewer confirms the emergency (2(o))."), facts
+    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+        return OC.MISSING, (
+            "An emergency disclosure needs a described significant and imminent risk to the "
+            "life or safety of a person (2(o)); none is described, so it must describe one or "
+            "go as an ordinary request."), facts
+    return OC.WARN, (
+        "An emergency is claimed, but no risk to the life or safety of a person is described "
+        "(2(o)); the request is treated as ordinary."), facts
+
+
+# ------------------------------------------------------- 40(21)(b), 40(21)(c): always consult
+
+
+def check_essential_interests(ctx: Context) -> tuple[Outcome, str,
+                                                      tuple[tuple[str, str], ...]]:
+    if ctx.request.kind is RequestKind.EXTRADITION:
+        return OC.CONSULT, (
+            f"A reviewer must decide the grounds for refusal that the law of "
+            f"{ctx.requested.key} and its treaties provide (37(8)); never decided "
+            f"automatically."), ()
+    return OC.CONSULT, (
+        f"A reviewer must decide whether execution would prejudice the sovereignty, security, "
+        f"ordre public or other essential interests of {ctx.requested.key} (40(21)(b)); never "
+        f"decided automatically."), ()
+
+
+def check_similar_domestic_case(ctx: Context) -> tuple[Outcome, str,
+                                                        tuple[tuple[str, str], ...]]:
+    if ctx.request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, "For extradition, the requested party's law applies (37(8)).", ()
+    measures = ", ".join(ctx.request.measures_sought) or ctx.request.kind.value
+    return OC.CONSULT, (
+        f"A reviewer must confirm that the law of {ctx.requested.key} would allow {measures} in "
+        f"a similar domestic case (40(21)(c)); never decided automatically."), ()
+
+
+def check_fiscal(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    fiscal = [item for item in ctx.facts.offences
+              if item.offence.involves_fiscal_matters or "tax_evasion" in item.categories]
+    if not fiscal:
+        return OC.NOT_APPLICABLE, "No offence involves fiscal matters.", ()
+    article = "37(16)" if ctx.request.kind is RequestKind.EXTRADITION else "40(23)"
+    labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
+    return OC.WARN, (
+        f"{labels} involves fiscal matters, which alone are no ground to refuse ({article})."), ()
+
+
+# ----------------------------------------------------------------------------- the registry
+
+
+def _rule(id: str, title: str, articles: tuple[str, ...], facts: tuple[str, ...],
+          outcomes: tuple[Outcome, ...], check: Check, version: int = 1) -> Rule:
+    return Rule(id=id, version=version, title=title, articles=articles, facts=facts,
+                outcomes=outcomes, check=check)
+
+
+RULES: tuple[Rule, ...] = (
+    _rule("SG-FORCE-65", "Convention in force between both parties on the date",
+          ("65(1)", "65(2)"), ("standings", "on", "requesting_party", "requested_party"),
+          (OC.PASS, OC.REFUSE), check_in_force),
+    _rule("SG-SCOPE-35", "Within the Convention: Convention offence or serious crime",
+          ("35(1)(a)", "35(1)(c)", "2(h)"),
+          ("offences[].conduct_description", "offences[].max_penalty_years",
+           "offences[].claimed_convention_article", "figure serious_crime_threshold_years"),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_scope),
+    _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
+          ("35(2)", "40(9)", "42(3)", "42(4)"),
+          ("kind", "offences[].conduct_description", "requested.offence_catalogue",
+           "requested.reservations", "policy.dual_criminality_required_for"),
+          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_dual_criminality),
+    _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
+          ("37(1)", "37(6)", "37(16)"),
+          ("offences[]", "requested.offence_catalogue", "requested.reservations",
+           "figure extradition_threshold_years"),
+          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_extradition),
+    _rule("SG-PERSECUTION-40-22", "Persecution grounds and protected rights",
+          ("40(22)", "6", "37(15)"),
+          ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
+           "proceeding.subject_matter", "subjects[].profile_flags"),
+          (OC.PASS, OC.CONSULT), check_persecution),
+    _rule("SG-INDICATORS-40-22", "Rights-risk indicators of the requesting party",
+          ("40(22)",), ("requesting.indicators", "policy.indicator_thresholds"),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), check_indicators),
+    _rule("SG-RESEARCH-11", "Security research, authorised testing and protection",
+          ("7(1)", "11(2)"), ("offences[]", "facts_summary", "subjects[].profile_flags"),
+          (OC.PASS, OC.CONSULT), check_research),
+    _rule("SG-SPECIFICITY-24", "Identified targets, bounded periods, no bulk requests",
+          ("24(1)", "24(2)", "40(15)(e)"),
+          ("subjects", "data_requested", "measures_sought", "policy.max_data_period_days",
+           "policy.max_subjects"),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), check_specificity),
+    _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
+          ("45(1)", "46(1)", "24(1)", "2(h)"),
+          ("kind", "data_requested[].category", "offences[].max_penalty_years",
+           "collection_period", "policy.max_collection_days"),
+          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), check_intrusive),
+    _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
+          ("23(3)",), ("kind", "offences[].conduct_description", "requested.reservations"),
+          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE), check_real_time_reservation),
+    _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", ("11(3)",),
+          ("offences[].conduct_description", "requested.reservations", "policy.reservations"),
+          (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE), check_misuse_reservation),
+    _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
+          ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
+          (OC.PASS, OC.NOT_APPLICABLE), check_personal_data),
+    _rule("SG-PRESERVATION-42", "Preservation period and follow-up", ("42(7)",),
+          ("kind", "preservation.duration_days", "linked_requests",
+           "figure preservation_minimum_days"),
+          (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), check_preservation),
+    _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
+          ("40(15)", "42(2)", "45(3)", "46(2)", "41(3)(e)", "37(1)"), ("every field",),
+          (OC.PASS, OC.MISSING), check_contents),
+    _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", ("40(14)",),
+          ("language", "requested.accepted_languages", "policy.accepted_languages"),
+          (OC.PASS, OC.WARN, OC.MISSING), check_language),
+    _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", ("40(13)", "41(1)"),
+          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN), check_channel),
+    _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety", ("2(o)", "41(3)(e)"),
+          ("urgency", "kind", "emergency_justification"),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE), check_emergency),
+    _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", ("40(23)", "37(16)"),
+          ("offences[].involves_fiscal_matters", "offences[].conduct_description"),
+          (OC.WARN, OC.NOT_APPLICABLE), check_fiscal),
+    _rule("SG-ESSENTIAL-40-21-B", "Sovereignty, security, ordre public, essential interests",
+          ("40(21)(b)", "37(8)"), ("requested_party",), (OC.CONSULT,), check_essential_interests),
+    _rule("SG-DOMESTIC-40-21-C", "Similar domestic case", ("40(21)(c)",),
+          ("measures_sought", "requested_party"), (OC.CONSULT, OC.NOT_APPLICABLE),
+          check_similar_domestic_case),
+)
