@@ -1,7 +1,261 @@
-"""Commands of this family register here (filled in by the issue that owns them)."""
+"""`treatydesk check`: run the safeguards engine on one request or a batch, and explain.
+
+Only translates: reads files through the core loaders, calls `safeguards.evaluate`, prints.
+Without --parties, --policy or --status the shipped INVENTED examples are used, and the output
+says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from treatydesk.cli.output import console, err_console, print_json
+from treatydesk.cli.request_cmds import read_request_file
+from treatydesk.cooperation.request import CooperationRequest, parse_request
+from treatydesk.errors import InvalidInput, NotFound, TreatyDeskError
+from treatydesk.parties.profile import PartyProfile, load_party_profiles
+from treatydesk.parties.standings_file import load_standings
+from treatydesk.safeguards import Decision, ExplainLevel, Outcome, PolicyPack, evaluate
+from treatydesk.safeguards.findings import PRECEDENCE
+from treatydesk.safeguards.policy import load_policy
+from treatydesk.status.model import Standing
+
+EXIT_PROBLEMS = 2
+#: the shipped invented examples, relative to the working tree or the current directory
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+REAL_STATUS = "real"
+
+_STYLE = {
+    Outcome.REFUSE: "bold red", Outcome.MISSING: "magenta", Outcome.CONSULT: "yellow",
+    Outcome.WARN: "cyan", Outcome.PASS: "green", Outcome.NOT_APPLICABLE: "dim",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    profiles: dict[str, PartyProfile]
+    policy: PolicyPack
+    standings: Mapping[str, Standing]
+    notes: tuple[str, ...]
+
+
+def _example(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise NotFound(f"no {what} given and the shipped examples are not at {path}; pass one "
+                       f"explicitly")
+    return path
+
+
+def load_setting(parties: Path | None, policy: Path | None, status: str | None) -> Setting:
+    notes: list[str] = []
+    if parties is None:
+        parties = _example(EXAMPLES / "parties", "--parties")
+        notes.append(f"party profiles: the INVENTED examples in {parties}")
+    if policy is None:
+        policy = _example(EXAMPLES / "policy" / "default.yaml", "--policy")
+        notes.append(f"policy: the INVENTED example pack {policy}")
+    standings: Mapping[str, Standing]
+    if status == REAL_STATUS:
+        from treatydesk.status.bundled import bundled_snapshot
+        from treatydesk.status.rules import rule_for
+        from treatydesk.status.rules import standings as compute_standings
+
+        standings = compute_standings(bundled_snapshot(), rule_for("XVIII-16"))
+        notes.append("status: the bundled depositary record of XVIII-16 (partial)")
+    else:
+        if status is None:
+            status = str(_example(EXAMPLES / "status" / "hypothetical.yaml", "--status"))
+            notes.append(f"status: the HYPOTHETICAL example {status}, not the real record "
+                         f"(use --status real)")
+        standings = load_standings(status)
+    return Setting(load_party_profiles(parties), load_policy(policy), standings, tuple(notes))
+
+
+def _profile(setting: Setting, key: str, notes: list[str]) -> PartyProfile:
+    profile = setting.profiles.get(key)
+    if profile is not None:
+        return profile
+    standing = setting.standings.get(key)
+    # nothing recorded about this party: check against an empty profile and say so, rather
+    # than refuse to explain (e.g. a real request today, explained as having no basis)
+    notes.append(f"no profile for {key}: checked with an empty profile (nothing recorded)")
+    return PartyProfile(key=key, name=standing.name if standing is not None else key)
+
+
+def decide(request: CooperationRequest, setting: Setting, on: dt.date | None
+           ) -> tuple[Decision, list[str]]:
+    notes: list[str] = []
+    requested = _profile(setting, request.requested_party, notes)
+    requesting = setting.profiles.get(request.requesting_party)
+    if requesting is None:
+        notes.append(f"no profile for the requesting party {request.requesting_party}")
+    decision = evaluate(request, on=on or request.date, requested=requested,
+                        requesting=requesting, standings=setting.standings,
+                        policy=setting.policy)
+    return decision, notes
+
+
+def _print_decision(decision: Decision, level: ExplainLevel, notes: list[str]) -> None:
+    style = _STYLE[decision.outcome]
+    console.print(
+        f"[bold]{decision.request_reference}[/] ({decision.kind}, {decision.requesting_party} -> "
+        f"{decision.requested_party}, on {decision.on}): [{style}]{decision.outcome.value}[/]"
+        f"  reviewers required: {decision.reviewers_required}"
+        + ("  [bold red]EMERGENCY (2(o))[/]" if decision.emergency else ""))
+    shown = decision.explain(level)
+    for outcome in PRECEDENCE:
+        group = [f for f in shown if f.outcome is outcome]
+        if not group:
+            continue
+        console.print(f"[{_STYLE[outcome]}]{outcome.value}[/] ({len(group)})")
+        for finding in group:
+            recalled = " [R]" if finding.relies_on_recalled else ""
+            console.print(f"  {finding.rule_id} (Art {', '.join(finding.articles)}){recalled}: "
+                          f"{finding.sentence}", markup=False)
+            if level is ExplainLevel.FULL:
+                for name, value in finding.facts:
+                    console.print(f"      {name} = {value}", markup=False)
+    if decision.conditions:
+        console.print("[bold]conditions of execution[/]")
+        for condition in decision.conditions:
+            console.print(f"  ({condition.article}) {condition.text}", markup=False)
+    console.print(f"decision {decision.decision_id}  revision {decision.revision[:16]}  "
+                  f"policy {decision.policy_name}", style="dim")
+    for note in notes:
+        console.print(f"note: {note}", style="dim", markup=False)
+
+
+# ------------------------------------------------------------------------------------ batch
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    where: str
+    raw: bytes
+
+
+def _batch_items(path: Path) -> Iterator[BatchItem]:
+    if path.is_dir():
+        for file in sorted(path.glob("*.json")):
+            yield BatchItem(str(file), read_request_file(file))
+        return
+    data = read_request_file(path)
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            yield BatchItem(f"{path}:{number}", line)
+
+
+def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
+              level: ExplainLevel) -> int:
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file or directory")
+    items = list(_batch_items(path))
+    counts: Counter[str] = Counter()
+    invalid: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    progress = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err_console, transient=True,
+                        disable=as_json)
+    with progress:
+        task = progress.add_task("check", total=len(items))
+        for item in items:
+            try:
+                request = parse_request(item.raw, source=item.where)
+                decision, _ = decide(request, setting, on)
+            except TreatyDeskError as error:
+                invalid.append({"where": item.where, "error": error.message,
+                                "problems": [p.as_dict() for p in error.items]})
+            else:
+                counts[decision.outcome.value] += 1
+                if as_json:
+                    record = decision.as_record(level)
+                    record["source"] = item.where
+                    records.append(record)
+            progress.advance(task)
+    if as_json:
+        print_json({"checked": len(items), "counts": {o.value: counts[o.value]
+                                                      for o in PRECEDENCE},
+                    "invalid": invalid, "decisions": records,
+                    "notes": list(setting.notes)})
+    else:
+        table = Table(title=f"{len(items)} request(s) from {path}")
+        table.add_column("outcome")
+        table.add_column("requests", justify="right")
+        for outcome in PRECEDENCE:
+            table.add_row(f"[{_STYLE[outcome]}]{outcome.value}[/]", str(counts[outcome.value]))
+        table.add_row("[bold red]invalid input[/]", str(len(invalid)))
+        console.print(table)
+        for entry in invalid:
+            err_console.print(f"invalid: {entry['error']}", markup=False)
+            for problem in entry["problems"]:
+                err_console.print(f"  {problem['location']}: {problem['message']}",
+                                  markup=False)
+        for note in setting.notes:
+            console.print(f"note: {note}", style="dim", markup=False)
+    return EXIT_PROBLEMS if invalid else 0
+
+
+# ---------------------------------------------------------------------------------- command
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--on {value!r} is not a date YYYY-MM-DD") from None
+
+
+def check(
+    request_file: Annotated[Path | None, typer.Argument(
+        help="Request JSON file ('-' for stdin)", show_default=False)] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="Date to check as of (default: the request's date)")] = None,
+    policy: Annotated[Path | None, typer.Option(
+        "--policy", help="Policy pack YAML (default: the invented example pack)")] = None,
+    parties: Annotated[Path | None, typer.Option(
+        "--parties", help="Directory of party profiles (default: invented examples)")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Standings YAML, or 'real' for the bundled depositary record "
+                         "(default: the hypothetical example)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    explain: Annotated[ExplainLevel, typer.Option(
+        "--explain", help="fails | notes | full")] = ExplainLevel.NOTES,
+    batch: Annotated[Path | None, typer.Option(
+        "--batch", help="A JSONL file (one request per line) or a directory of *.json")] = None,
+) -> None:
+    """Check a request against the Convention and the desk's policy, explaining every finding
+    with its article. Exit 2 on invalid input."""
+    day = _date(on)
+    if (request_file is None) == (batch is None):
+        raise InvalidInput("give either a REQUEST file or --batch FILE|DIR (not both)")
+    setting = load_setting(parties, policy, status)
+    if batch is not None:
+        code = run_batch(batch, setting, day, as_json, explain)
+        if code:
+            raise typer.Exit(code)
+        return
+    if request_file is None:  # unreachable after the check above; keeps the type narrow
+        raise InvalidInput("no REQUEST file given")
+    request = parse_request(read_request_file(request_file), source=str(request_file))
+    decision, notes = decide(request, setting, day)
+    if as_json:
+        record = decision.as_record(explain)
+        record["notes"] = list(setting.notes) + notes
+        print_json(record)
+    else:
+        _print_decision(decision, explain, list(setting.notes) + notes)
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    app.command("check")(check)

@@ -110,7 +110,9 @@ class PartyProfile(_Model):
             if item.indicator not in latest or item.date >= latest[item.indicator].date:
                 latest[item.indicator] = item
         self._indicators = latest
-        self._digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        # the digest names the content, not where a value was read from (origin)
+        content = self.model_dump_json(exclude={"indicators": {"__all__": {"origin"}}})
+        self._digest = hashlib.sha256(content.encode()).hexdigest()
 
     def domestic_offence(self, conduct: str) -> DomesticOffence | None:
         return self._catalogue.get(conduct)
