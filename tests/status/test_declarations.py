@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from treatydesk.status.declarations import extract_articles, is_reservation
+from treatydesk.status.declarations import analyse_statement, extract_articles, is_reservation
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,19 @@ def test_never_crashes_and_gives_canonical_forms(text: str) -> None:
     for article in extract_articles(text):
         assert article[0].isdigit()
     is_reservation(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The data preserved under article 42 is kept.", "It preserves the data (art. 42).",
+     "Cannot apply to particles 12; see the apartment."],
+)
+def test_words_inside_longer_words_do_not_count(text: str) -> None:
+    assert not is_reservation(text)
+    assert extract_articles("Cannot apply to particles 12 or the apart. 3") == ()
+
+
+def test_analyse_statement_matches_the_two_functions() -> None:
+    text = "It reserves the right not to apply paragraph 2 of article 65 and article 11(3)."
+    assert analyse_statement(text) == (extract_articles(text), is_reservation(text))
+    assert analyse_statement(text) == (("65(2)", "11(3)"), True)

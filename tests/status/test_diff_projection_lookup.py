@@ -84,9 +84,11 @@ def test_bad_comparables() -> None:
     with pytest.raises(DataFileError, match=r"c.csv:2.*threshold_reached '2003-13-01'"):
         load_comparables("c.csv", text=header + "T,R,x,2000-01-01,x,40,2003-13-01,x,2003-09-29,s\n")
     with pytest.raises(DataFileError, match="does not start with a number"):
-        load_comparables("c.csv", text=header + "T,R,x,2000-01-01,x,forty,2003-07-01,x,2003-09-29,s\n")
+        load_comparables(
+            "c.csv", text=header + "T,R,x,2000-01-01,x,forty,2003-07-01,x,2003-09-29,s\n")
     with pytest.raises(DataFileError, match="opened_for_signature < threshold_reached"):
-        load_comparables("c.csv", text=header + "T,R,x,2004-01-01,x,40,2003-07-01,x,2003-09-29,s\n")
+        load_comparables(
+            "c.csv", text=header + "T,R,x,2004-01-01,x,40,2003-07-01,x,2003-09-29,s\n")
 
 
 def test_projection_with_no_consents_uses_comparables_only() -> None:

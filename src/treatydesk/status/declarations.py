@@ -11,27 +11,33 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["extract_articles", "is_reservation"]
+__all__ = ["analyse_statement", "extract_articles", "is_reservation"]
 
-# "paragraph 2 of article 65" (paragraph named first) or the start of an article list
-# ("article", "articles", "art.", "arts."). Both alternatives in one pattern so one scan
-# finds them in order; the paragraph-first form is tried first so its article is not read
-# a second time as a bare article. The text is lower-cased before matching (cheaper than
-# IGNORECASE on long declarations).
-_MENTION = re.compile(
-    r"paragraphs?\s+(\d+)(?:\s*\(\s*([a-z])\s*\))?\s+of\s+(?:the\s+)?art(?:icle|\.)\s*(\d+)"
-    r"|\bart(?:icles?|s?\.)\s*(?=\d)"
+# Each pattern starts with a literal word so the regex engine can skip ahead to it quickly
+# (declarations run to megabytes); the look-behind placed after the literal keeps that
+# optimisation while refusing matches inside longer words ("particle", "preserved").
+_ITEM = (
+    r"\d+(?:\s*\(\s*\d+\s*\)|\s*,?\s*(?:paragraphs?|para\.)\s*\d+)?"
+    r"(?:\s*\(\s*[a-z]\s*\))?"
 )
-_NUMBER = re.compile(r"(\d+)")
-_PARAGRAPH_IN_BRACKETS = re.compile(r"\s*\(\s*(\d+)\s*\)")
-_SUBPARAGRAPH = re.compile(r"\s*\(\s*([a-z])\s*\)")
-_PARAGRAPH_WORD = re.compile(r"\s*,?\s*(?:paragraphs?|para\.)\s*(\d+)")
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*(?=\d)")
-
-_RESERVATION = re.compile(
-    r"\breserv(?:es|ed|ing|ations?)\b"
-    r"|\bnot\s+(?:consider\s+itself\s+)?bound\s+by\b"
-    r"|\b(?:shall|will|does)\s+not\s+apply\b"
+# "article 11, paragraph 3", "articles 42 and 63(3)", "art. 40 (22)", "arts. 7 & 8"
+_ARTICLE_LIST = re.compile(
+    r"art(?<![a-z]art)(?:icles?|s?\.)\s*(" + _ITEM
+    + r"(?:\s*(?:,|\band\b|\bor\b|&)\s*" + _ITEM + r")*)"
+)
+_LIST_ITEM = re.compile(
+    r"(\d+)(?:\s*\(\s*(\d+)\s*\)|\s*,?\s*(?:paragraphs?|para\.)\s*(\d+))?"
+    r"(?:\s*\(\s*([a-z])\s*\))?"
+)
+# "paragraph 2 of article 65", "paragraph 1 (c) of the article 35"
+_PARAGRAPH_OF_ARTICLE = re.compile(
+    r"paragraph(?<![a-z]paragraph)s?\s+(\d+)(?:\s*\(\s*([a-z])\s*\))?\s+of\s+"
+    r"(?:the\s+)?(art)(?:icle|\.)\s*(\d+)"
+)
+_RESERVATION_SIGNS = (
+    re.compile(r"reserv(?<![a-z]reserv)(?:es|ed|ing|ations?)\b"),
+    re.compile(r"not(?<![a-z]not)\s+(?:consider\s+itself\s+)?bound\s+by\b"),
+    re.compile(r"not(?<![a-z]not)\s+apply\b"),
 )
 
 
@@ -44,44 +50,39 @@ def _canonical(article: str, paragraph: str | None, subparagraph: str | None) ->
     return text
 
 
-def _read_article_list(text: str, pos: int, found: list[str]) -> None:
-    """Read "42 and 63(3)", "11, paragraph 3 (a)", "40 (22)" starting at `pos`."""
-    while True:
-        number = _NUMBER.match(text, pos)
-        if number is None:
-            return
-        article, pos = number.group(1), number.end()
-        paragraph: str | None = None
-        subparagraph: str | None = None
-        bracketed = _PARAGRAPH_IN_BRACKETS.match(text, pos)
-        if bracketed is not None:
-            paragraph, pos = bracketed.group(1), bracketed.end()
-        else:
-            worded = _PARAGRAPH_WORD.match(text, pos)
-            if worded is not None:
-                paragraph, pos = worded.group(1), worded.end()
-        if paragraph is not None:
-            letter = _SUBPARAGRAPH.match(text, pos)
-            if letter is not None:
-                subparagraph, pos = letter.group(1), letter.end()
-        found.append(_canonical(article, paragraph, subparagraph))
-        separator = _LIST_SEPARATOR.match(text, pos)
-        if separator is None:
-            return
-        pos = separator.end()
+def _articles_in(lowered: str) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()  # where an "article" word was already read as "paragraph N of"
+    for match in _PARAGRAPH_OF_ARTICLE.finditer(lowered):
+        found.append((match.start(), _canonical(match.group(4), match.group(1), match.group(2))))
+        taken.add(match.start(3))
+    for match in _ARTICLE_LIST.finditer(lowered):
+        if match.start() in taken:
+            continue
+        position = match.start()
+        for article, bracketed, worded, letter in _LIST_ITEM.findall(match.group(1)):
+            found.append((position, _canonical(article, bracketed or worded, letter)))
+            position += 1  # keeps list order under the sort below
+    if taken:
+        found.sort(key=lambda item: item[0])
+    return tuple(dict.fromkeys(article for _, article in found))
 
 
 def extract_articles(text: str) -> tuple[str, ...]:
     """The articles (with paragraph and subparagraph where given) that `text` names, in the
     order they first appear, without repeats: "paragraph 2 of article 65" gives ("65(2)",)."""
+    return _articles_in(text.lower())
+
+
+def _reads_as_reservation(lowered: str) -> bool:
+    return any(sign.search(lowered) is not None for sign in _RESERVATION_SIGNS)
+
+
+def analyse_statement(text: str) -> tuple[tuple[str, ...], bool]:
+    """`extract_articles(text)` and `is_reservation(text)` in one pass over the lower-cased
+    text (the importer calls this for every statement)."""
     lowered = text.lower()
-    found: list[str] = []
-    for mention in _MENTION.finditer(lowered):
-        if mention.group(3) is not None:
-            found.append(_canonical(mention.group(3), mention.group(1), mention.group(2)))
-        else:
-            _read_article_list(lowered, mention.end(), found)
-    return tuple(dict.fromkeys(found))
+    return _articles_in(lowered), _reads_as_reservation(lowered)
 
 
 def is_reservation(text: str) -> bool:
@@ -91,4 +92,4 @@ def is_reservation(text: str) -> bool:
     A heuristic on wording, not a legal qualification: the depositary prints reservations and
     declarations under one heading, and what counts is the effect the statement purports to
     have (Vienna Convention on the Law of Treaties, art. 2(1)(d))."""
-    return _RESERVATION.search(text.lower()) is not None
+    return _reads_as_reservation(text.lower())

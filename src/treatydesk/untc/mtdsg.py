@@ -22,7 +22,7 @@ from typing import Any
 from lxml import etree
 
 from treatydesk.errors import ErrorCollector, SourceUnavailable, StatusImportError
-from treatydesk.status.declarations import extract_articles, is_reservation
+from treatydesk.status.declarations import analyse_statement
 from treatydesk.status.model import (
     ActionKind,
     Declaration,
@@ -188,7 +188,15 @@ def _cell(element: Any) -> tuple[str, list[str]]:
     if "<superscript>" in text:
         markers.extend(m for m in _ESCAPED_MARKER.findall(text) if m)
         text = _ESCAPED_MARKER.sub("", text)
-    return " ".join(text.split()), markers
+    return _squash(text), markers
+
+
+def _squash(text: str) -> str:
+    """Runs of whitespace (the depositary's stray tabs and newlines) become one space. The
+    substring checks are far cheaper than splitting megabytes of clean text."""
+    if "\t" in text or "\n" in text or "  " in text or "\r" in text or "\xa0" in text:
+        return " ".join(text.split())
+    return text.strip()
 
 
 def _labelled_text(element: Any | None) -> str | None:
@@ -423,14 +431,15 @@ class _Reader:
                 if key is None or not paragraphs:
                     return
                 text = "\n\n".join(paragraphs)
+                articles, reads_as_reservation = analyse_statement(text)
                 found.setdefault(key, []).append(Declaration(
                     section=section_kind,
                     text=text,
-                    articles=extract_articles(text),
+                    articles=articles,
                     # only statements made under the declarations heading can be
                     # reservations; an objection merely quotes the reservation it targets
                     is_reservation=(section_kind is DeclarationSection.DECLARATIONS
-                                    and is_reservation(text)),
+                                    and reads_as_reservation),
                 ))
 
             for element in section.iter("Participant", "Text"):
