@@ -8,7 +8,7 @@ the no-drift test).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,9 +23,35 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
+from treatydesk.errors import InvalidInput
 from treatydesk.store.db import Base
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC. SQLite keeps no offset and hands back naive
+    values; this stores UTC and gives back aware UTC datetimes on every backend, and refuses
+    naive ones on the way in (their instant would be a guess)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInput(f"the time {value.isoformat()} has no time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class OrganisationRow(Base):
@@ -33,7 +59,7 @@ class OrganisationRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class UserRow(Base):
@@ -53,12 +79,12 @@ class UserRow(Base):
     #: argon2id hash (argon2-cffi); never the password
     password_hash: Mapped[str] = mapped_column(Text, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: failed logins since the last success (for the admin's view; the rate limit itself is
     #: computed from login_attempts so that it also covers unknown usernames)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False)
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApiTokenRow(Base):
@@ -75,10 +101,10 @@ class ApiTokenRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     #: the first characters, so people can tell their tokens apart
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class LoginAttemptRow(Base):
@@ -95,7 +121,7 @@ class LoginAttemptRow(Base):
     username: Mapped[str] = mapped_column(String(64), nullable=False)
     client_address: Mapped[str] = mapped_column(String(64), nullable=False)
     succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class CaseRow(Base):
@@ -124,19 +150,19 @@ class CaseRow(Base):
     #: the decision in force (DecisionKind value) once decided
     decision: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
     # clocks (cooperation/clocks.py)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
     urgent: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    requesting_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    preservation_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requesting_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    preservation_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     preservation_days: Mapped[int | None] = mapped_column(Integer)
     preservation_extension_days: Mapped[list[int]] = mapped_column(JSON, nullable=False)
     #: for a preservation case (Art 42): the MLA case that follows it up, same organisation
     follow_up_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     #: earliest running deadline, recomputed on every change; None when no clock runs
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class CaseVersionRow(Base):
@@ -151,7 +177,7 @@ class CaseVersionRow(Base):
     request_version: Mapped[int] = mapped_column(Integer, nullable=False)
     request: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class ReviewRow(Base):
@@ -172,7 +198,7 @@ class ReviewRow(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     approve: Mapped[bool] = mapped_column(Boolean, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class DecisionRow(Base):
@@ -192,7 +218,7 @@ class DecisionRow(Base):
     safeguards_record: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     rules_revision: Mapped[str] = mapped_column(String(100), nullable=False)
     approver_ids: Mapped[list[int]] = mapped_column(JSON, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class ConsultationRow(Base):
@@ -205,9 +231,9 @@ class ConsultationRow(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
     summary: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class AuditLogRow(Base):
