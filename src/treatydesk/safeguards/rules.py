@@ -237,7 +237,7 @@ def check_dual_criminality(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str,
         return OC.NOT_APPLICABLE, (
             f"Neither the Convention nor the desk's policy '{ctx.policy.name}' requires dual "
             f"criminality for {kind.value}."), ()
-    why, _ = reason
+    why, article = reason
     if not ctx.facts.offences:
         return OC.MISSING, f"Dual criminality is required ({why}) but no offence is described.", ()
     outcomes: list[Outcome] = []
@@ -265,7 +265,8 @@ def check_dual_criminality(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str,
             clauses.append(f"the conduct of {label} ({names}) is not an offence in "
                            f"{requested.key}'s catalogue, whatever its label")
     outcome = _worst(outcomes)
-    sentence = f"Dual criminality is required because {why}: " + "; ".join(clauses) + "."
+    sentence = (f"Dual criminality is required ({article}) because {why}: "
+                + "; ".join(clauses) + ".")
     if outcome is OC.REFUSE:
         sentence += (" Assistance without coercive action may still be given (40(9)), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
@@ -336,6 +337,10 @@ def check_persecution(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str]
     vocab = ctx.vocabulary
     grounds = dict(vocab.persecution.find(ctx.facts.all_text))
     for item in ctx.facts.offences:
+        # protected conduct is a flag only when it is all the offence describes: "posted a
+        # threat to kill" is a threat, the posting merely its medium
+        if len(item.protected) < len(item.categories):
+            continue
         for category in item.protected:
             grounds.setdefault(f"protected conduct: {category.replace('_', ' ')}",
                                item.categories[category])
@@ -429,8 +434,9 @@ _DATA_KINDS = frozenset(set(RequestKind) - {RequestKind.EXTRADITION,
 
 def check_specificity(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
     request = ctx.request
-    if request.kind not in _DATA_KINDS:
-        return OC.NOT_APPLICABLE, f"A {request.kind.value} request seeks no data.", ()
+    if request.kind not in _DATA_KINDS or (
+            request.kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
+        return OC.NOT_APPLICABLE, f"This {request.kind.value} request seeks no data.", ()
     policy = ctx.policy
     outcomes: list[Outcome] = []
     clauses: list[str] = []
@@ -451,12 +457,15 @@ def check_specificity(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str]
     for index, item in enumerate(request.data_requested):
         where = f"data_requested[{index}] ({item.category.value})"
         if item.from_date is None or item.to_date is None:
-            outcomes.append(OC.CONSULT if item.category is DataCategory.CONTENT else OC.WARN)
-            clauses.append(f"{where} has an open-ended period")
-        elif (item.to_date - item.from_date).days + 1 > policy.max_data_period_days:
+            # real-time collection and interception are bounded by their collection period
+            if request.collection_period is None:
+                outcomes.append(OC.CONSULT if item.category is DataCategory.CONTENT
+                                else OC.WARN)
+                clauses.append(f"{where} has an open-ended period")
+        elif (span := (item.to_date - item.from_date).days + 1) > policy.max_data_period_days:
             outcomes.append(OC.WARN)
-            clauses.append(f"{where} spans {(item.to_date - item.from_date).days + 1} days, "
-                           f"more than the policy's {policy.max_data_period_days}")
+            clauses.append(f"{where} spans {span} days, more than the policy's "
+                           f"{policy.max_data_period_days}")
         if not (item.justification and item.justification.strip()):
             outcomes.append(OC.WARN)
             clauses.append(f"{where} is not justified by the purpose")

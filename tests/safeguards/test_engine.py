@@ -1,0 +1,103 @@
+"""Engine-level unit tests: registry, revision, decision id, input checks, policy packs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from treatydesk.convention import convention
+from treatydesk.cooperation.request import parse_request
+from treatydesk.errors import DataFileError, InvalidInput
+from treatydesk.parties.profile import load_party_profiles
+from treatydesk.parties.standings_file import load_standings
+from treatydesk.safeguards import evaluate, load_policy, revision, rule_registry
+from treatydesk.safeguards.findings import PRECEDENCE, ExplainLevel, Outcome
+from treatydesk.safeguards.rules import RULES
+
+ROOT = Path(__file__).resolve().parents[2]
+EX = ROOT / "examples"
+BROKEN = Path(__file__).parent / "fixtures" / "broken_policy"
+
+
+def setup() -> tuple:  # type: ignore[type-arg]
+    request = parse_request((EX / "requests" / "mla_fraud.json").read_bytes())
+    profiles = load_party_profiles(EX / "parties")
+    return request, profiles, load_standings(EX / "status" / "hypothetical.yaml")
+
+
+def test_every_rule_article_is_known() -> None:
+    treaty = convention()
+    registry = rule_registry()
+    for rule in registry.rules:
+        assert rule.articles and rule.facts and rule.outcomes
+        for article in rule.articles:
+            assert treaty.check_reference(article) == article
+    assert len({rule.id for rule in RULES}) == len(RULES)
+
+
+def test_precedence_is_documented_order() -> None:
+    assert [o.value for o in PRECEDENCE] == ["refuse", "missing", "consult", "warn", "pass",
+                                             "not_applicable"]
+
+
+def test_revision_covers_the_policy() -> None:
+    default = load_policy(EX / "policy" / "default.yaml")
+    text = (EX / "policy" / "default.yaml").read_text().replace("value: 40", "value: 41")
+    changed = load_policy("changed.yaml", text=text)
+    assert revision(default) != revision(changed)
+    assert re.fullmatch(r"[0-9a-f]{64}", revision(default))
+
+
+def test_decision_id_depends_on_input_and_date() -> None:
+    request, profiles, standings = setup()
+    policy = load_policy(EX / "policy" / "default.yaml")
+    args = dict(requested=profiles["XAB"], requesting=profiles["XAA"], standings=standings,
+                policy=policy)
+    one = evaluate(request, on=request.date, **args)
+    again = evaluate(request, on=request.date, **args)
+    later = evaluate(request, on=request.date.replace(day=2), **args)
+    assert one.decision_id == again.decision_id != later.decision_id
+    record = one.as_record()
+    assert record["revision"] == revision(policy) and record["decision_id"] == one.decision_id
+
+
+def test_explain_levels() -> None:
+    request, profiles, standings = setup()
+    decision = evaluate(request, on=request.date, requested=profiles["XAB"],
+                        requesting=profiles["XAA"], standings=standings,
+                        policy=load_policy(EX / "policy" / "default.yaml"))
+    fails = decision.explain(ExplainLevel.FAILS)
+    full = decision.explain(ExplainLevel.FULL)
+    assert all(f.outcome.severity >= Outcome.CONSULT.severity for f in fails)
+    assert len(full) == len(RULES)
+
+
+def test_profiles_must_match_the_request() -> None:
+    request, profiles, standings = setup()
+    policy = load_policy(EX / "policy" / "default.yaml")
+    with pytest.raises(InvalidInput, match="addressed to XAB"):
+        evaluate(request, on=request.date, requested=profiles["XAC"], requesting=None,
+                 standings=standings, policy=policy)
+    with pytest.raises(InvalidInput, match="requesting profile given is of XAC"):
+        evaluate(request, on=request.date, requested=profiles["XAB"],
+                 requesting=profiles["XAC"], standings=standings, policy=policy)
+    other = load_policy("p.yaml", text="name: other\nparty: XAC\n")
+    with pytest.raises(InvalidInput, match="desk of XAC"):
+        evaluate(request, on=request.date, requested=profiles["XAB"], requesting=None,
+                 standings=standings, policy=other)
+
+
+def test_example_policies_load() -> None:
+    for path in (EX / "policy").glob("*.yaml"):
+        assert load_policy(path).example
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.name)
+def test_broken_policy_refused_with_its_words(path: Path) -> None:
+    words = re.match(r"# error: (.+)", path.read_text().splitlines()[0])
+    assert words, f"{path} must start with '# error: <words>'"
+    with pytest.raises(DataFileError) as caught:
+        load_policy(path)
+    assert words.group(1) in str(caught.value) and path.name in str(caught.value)
