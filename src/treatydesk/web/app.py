@@ -1,27 +1,40 @@
 """The web application factory: `uvicorn --factory treatydesk.web.app:create_app`.
 
-One Database per application (app.state.db); the schema is brought up to date when the app
-starts. Each area adds its own APIRouter here (status now; auth and desk routes later).
+One Database per application (app.state.db) and one set of desk services (app.state.desk); the
+schema is brought up to date when the app starts. Each area adds its own APIRouter here.
+Oversized bodies are refused by BodySizeLimit before any handler reads them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from treatydesk.services.access import AccessService, LoginPolicy
+from treatydesk.services.desk_support import build_desk
 from treatydesk.settings import Settings, load_settings
 from treatydesk.store.db import Database, migrate
-from treatydesk.web import routes_status
+from treatydesk.web import api_desk, pages_admin, pages_auth, pages_desk, routes_status
 from treatydesk.web.errors import install_error_handlers
+from treatydesk.web.middleware import BodySizeLimit
 from treatydesk.web.templating import STATIC_DIR
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None,
+    login_policy: LoginPolicy | None = None, cookie_secure: bool | None = None,
+) -> FastAPI:
+    """`database` lets tests hand in one on either backend; `cookie_secure` defaults to
+    TREATYDESK_COOKIE_SECURE=1 (set it when the desk is served over HTTPS)."""
+    if database is not None:
+        settings = database.settings
     settings = settings or load_settings()
-    database = Database(settings)
+    db = database or Database(settings)
+    owns_db = database is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -29,7 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            database.dispose()
+            if owns_db:
+                db.dispose()
 
     app = FastAPI(
         title="TreatyDesk",
@@ -39,9 +53,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.db = database
+    app.state.db = db
+    app.state.desk = build_desk(db, access=AccessService(db, login_policy=login_policy))
+    if cookie_secure is None:
+        cookie_secure = os.environ.get("TREATYDESK_COOKIE_SECURE", "0") == "1"
+    app.state.cookie_secure = cookie_secure
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(routes_status.pages)
     app.include_router(routes_status.api)
+    app.include_router(pages_auth.pages)
+    app.include_router(pages_desk.pages)
+    app.include_router(pages_admin.pages)
+    app.include_router(api_desk.api)
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     return app

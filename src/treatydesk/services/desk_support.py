@@ -1,0 +1,439 @@
+"""What the web desk needs beyond D1's services: sign-in sessions with their CSRF token, the
+party profiles and policy pack an organisation uploads, and the safeguards check bound to them.
+
+Every operation takes a Principal (or a session token) and stays inside the caller's
+organisation; profiles and policy packs are per organisation, so one desk's view of a State
+never leaks into another's decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+import treatydesk
+from treatydesk.cooperation.kinds import RequestKind
+from treatydesk.cooperation.request import CooperationRequest, validate_request_data
+from treatydesk.errors import (
+    AuthenticationRequired,
+    ErrorItem,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from treatydesk.parties.profile import PartyProfile, load_profile
+from treatydesk.parties.standings_file import load_standings
+from treatydesk.safeguards import Decision, PolicyPack, evaluate, load_policy
+from treatydesk.services.access import AccessService
+from treatydesk.services.cases import CaseService
+from treatydesk.services.common import Clock, current_user, utcnow
+from treatydesk.services.principal import Permission, Principal, Role, require, role_scopes
+from treatydesk.services.views import CaseView
+from treatydesk.status.model import Standing
+from treatydesk.status.rules import rule_for, standings
+from treatydesk.store import status_repo
+from treatydesk.store.db import Database
+from treatydesk.store.desk_tables import UserRow
+from treatydesk.store.web_tables import StoredPolicyRow, StoredProfileRow, WebSessionRow
+
+#: a session ends this long after sign-in, whatever happens
+SESSION_LIFETIME = timedelta(hours=12)
+#: ... or after this long without a request
+SESSION_IDLE = timedelta(hours=2)
+#: last_seen_at is rewritten at most this often, so reading pages does not write on every hit
+SESSION_TOUCH = timedelta(minutes=1)
+#: largest profile or policy YAML accepted
+MAX_DOCUMENT_BYTES = 256 * 1024
+#: the treaty whose stored status the safeguards check reads
+CONVENTION_TREATY = "XVIII-16"
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------------------ sessions
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    principal: Principal
+    csrf_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebSession:
+    """Returned once at sign-in: `cookie` goes to the browser and is never stored."""
+
+    cookie: str
+    session: WebSession
+
+
+class WebSessionService:
+    def __init__(self, db: Database, access: AccessService, *, now: Clock = utcnow) -> None:
+        self._db = db
+        self._access = access
+        self._now = now
+
+    def sign_in(self, username: str, password: str, client_address: str) -> NewWebSession:
+        """AccessService.login (rate limited, audited) and a new server-side session."""
+        principal = self._access.login(username, password, client_address)
+        cookie = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        at = self._now()
+        with self._db.transaction() as session:
+            # expired rows of this user go now, so the table does not grow without bound
+            session.execute(delete(WebSessionRow).where(
+                WebSessionRow.user_id == principal.user_id, WebSessionRow.expires_at <= at))
+            session.add(WebSessionRow(
+                token_sha256=_sha256(cookie), csrf_token=csrf, user_id=principal.user_id,
+                org_id=principal.org_id, created_at=at, last_seen_at=at,
+                expires_at=at + SESSION_LIFETIME,
+            ))
+        return NewWebSession(cookie=cookie, session=WebSession(principal, csrf))
+
+    def resolve(self, cookie: str) -> WebSession:
+        """The session a cookie stands for, or AuthenticationRequired (unknown, expired, idle,
+        or its user deactivated)."""
+        refused = AuthenticationRequired("sign in to continue (no valid session)")
+        if not cookie or len(cookie) > 200:
+            raise refused
+        at = self._now()
+        found: WebSession | None = None
+        with self._db.transaction() as session:
+            row = session.execute(select(WebSessionRow).where(
+                WebSessionRow.token_sha256 == _sha256(cookie))).scalar_one_or_none()
+            if row is None:
+                raise refused
+            user = session.get(UserRow, row.user_id)
+            stale = row.expires_at <= at or row.last_seen_at + SESSION_IDLE <= at
+            if stale or user is None or not user.active or user.org_id != row.org_id:
+                # deleted and committed before refusing, so the dead session is gone for good
+                session.delete(row)
+            else:
+                if at - row.last_seen_at >= SESSION_TOUCH:
+                    row.last_seen_at = at
+                role = Role(user.role)
+                found = WebSession(principal=Principal(
+                    user_id=user.id, org_id=user.org_id, role=role, scopes=role_scopes(role),
+                    username=user.username,
+                ), csrf_token=row.csrf_token)
+        if found is None:
+            raise AuthenticationRequired("your session has ended; sign in again")
+        return found
+
+    def sign_out(self, cookie: str) -> None:
+        with self._db.transaction() as session:
+            session.execute(delete(WebSessionRow).where(
+                WebSessionRow.token_sha256 == _sha256(cookie)))
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    """Constant-time comparison, so the token cannot be guessed byte by byte."""
+    return given is not None and hmac.compare_digest(expected.encode(), given.encode())
+
+
+# ------------------------------------------------------------------ profiles and policy
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    key: str
+    name: str
+    digest: str
+    uploaded_at: datetime
+    uploaded_by: int
+    source_yaml: str
+
+    def public(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "digest": self.digest,
+                "uploaded_at": self.uploaded_at.isoformat(), "uploaded_by": self.uploaded_by}
+
+
+def _document_text(text: str, what: str) -> str:
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(f"the {what} is larger than {MAX_DOCUMENT_BYTES} bytes",
+                           items=[ErrorItem("file", f"at most {MAX_DOCUMENT_BYTES} bytes")])
+    if not text.strip():
+        raise InvalidInput(f"the {what} is empty", items=[ErrorItem("file", "empty file")])
+    return text
+
+
+class DeskDocuments:
+    """Party profiles and the policy pack of each organisation. Everyone signed in to the
+    organisation may read them (reviewers need them to judge a check); only administrators
+    upload."""
+
+    def __init__(self, db: Database, *, now: Clock = utcnow) -> None:
+        self._db = db
+        self._now = now
+
+    def upload_profile(self, principal: Principal, *, filename: str, text: str) -> StoredDocument:
+        require(principal, Permission.PEOPLE_ADMIN)
+        profile = load_profile(Path(filename).name or "profile.yaml",
+                               text=_document_text(text, "profile"))
+        at = self._now()
+        with self._db.transaction() as session:
+            current_user(session, principal)
+            row = session.execute(select(StoredProfileRow).where(
+                StoredProfileRow.org_id == principal.org_id,
+                StoredProfileRow.party_key == profile.key)).scalar_one_or_none()
+            if row is None:
+                row = StoredProfileRow(org_id=principal.org_id, party_key=profile.key)
+                session.add(row)
+            row.name, row.source_yaml, row.digest = profile.name, text, profile.digest
+            row.uploaded_by, row.uploaded_at = principal.user_id, at
+            session.flush()
+            return _profile_doc(row)
+
+    def list_profiles(self, principal: Principal) -> list[StoredDocument]:
+        with self._db.reading() as session:
+            current_user(session, principal)
+            rows = session.execute(select(StoredProfileRow).where(
+                StoredProfileRow.org_id == principal.org_id
+            ).order_by(StoredProfileRow.party_key)).scalars()
+            return [_profile_doc(row) for row in rows]
+
+    def get_profile(self, principal: Principal, key: str) -> StoredDocument:
+        with self._db.reading() as session:
+            current_user(session, principal)
+            row = self._profile_row(session, principal.org_id, key)
+            if row is None:
+                raise NotFound(f"no profile of {key!r} is stored for your desk")
+            return _profile_doc(row)
+
+    @staticmethod
+    def _profile_row(session: Any, org_id: int, key: str) -> StoredProfileRow | None:
+        found: StoredProfileRow | None = session.execute(select(StoredProfileRow).where(
+            StoredProfileRow.org_id == org_id,
+            StoredProfileRow.party_key == key)).scalar_one_or_none()
+        return found
+
+    def upload_policy(self, principal: Principal, *, filename: str, text: str) -> StoredDocument:
+        require(principal, Permission.PEOPLE_ADMIN)
+        policy = load_policy(Path(filename).name or "policy.yaml",
+                             text=_document_text(text, "policy pack"))
+        at = self._now()
+        with self._db.transaction() as session:
+            current_user(session, principal)
+            row = session.execute(select(StoredPolicyRow).where(
+                StoredPolicyRow.org_id == principal.org_id)).scalar_one_or_none()
+            if row is None:
+                row = StoredPolicyRow(org_id=principal.org_id)
+                session.add(row)
+            row.name, row.source_yaml, row.digest = policy.name, text, policy.digest
+            row.uploaded_by, row.uploaded_at = principal.user_id, at
+            session.flush()
+            return _policy_doc(row)
+
+    def get_policy(self, principal: Principal) -> StoredDocument | None:
+        with self._db.reading() as session:
+            current_user(session, principal)
+            row = session.execute(select(StoredPolicyRow).where(
+                StoredPolicyRow.org_id == principal.org_id)).scalar_one_or_none()
+            return _policy_doc(row) if row is not None else None
+
+    # parsed forms for the engine (re-parsed from the stored text: it was valid on upload)
+    def parsed_profile(self, org_id: int, key: str) -> PartyProfile | None:
+        with self._db.reading() as session:
+            row = self._profile_row(session, org_id, key)
+            return load_profile(f"{key}.yaml", text=row.source_yaml) if row else None
+
+    def parsed_policy(self, org_id: int) -> PolicyPack | None:
+        with self._db.reading() as session:
+            row = session.execute(select(StoredPolicyRow).where(
+                StoredPolicyRow.org_id == org_id)).scalar_one_or_none()
+            return load_policy("policy.yaml", text=row.source_yaml) if row else None
+
+
+def _profile_doc(row: StoredProfileRow) -> StoredDocument:
+    return StoredDocument(key=row.party_key, name=row.name, digest=row.digest,
+                          uploaded_at=row.uploaded_at, uploaded_by=row.uploaded_by,
+                          source_yaml=row.source_yaml)
+
+
+def _policy_doc(row: StoredPolicyRow) -> StoredDocument:
+    return StoredDocument(key="policy", name=row.name, digest=row.digest,
+                          uploaded_at=row.uploaded_at, uploaded_by=row.uploaded_by,
+                          source_yaml=row.source_yaml)
+
+
+# ----------------------------------------------------------------------- safeguards check
+
+
+class StatusSource(StrEnum):
+    """Whose status decides who is bound: the depositary record (the real Convention is not
+    in force, so most checks then find the parties unbound) or the shipped hypothetical
+    example, for training."""
+
+    RECORD = "record"
+    HYPOTHETICAL = "hypothetical"
+
+
+def hypothetical_status_path() -> Path:
+    # shipped under examples/ in the source tree (installed in editable mode by `make run`)
+    path = Path(treatydesk.__file__).resolve().parents[2] / "examples/status/hypothetical.yaml"
+    if not path.is_file():
+        raise NotFound("the hypothetical example status is not shipped with this installation "
+                       "(examples/status/hypothetical.yaml); use the record")
+    return path
+
+
+def validate_request(kind: RequestKind, request: Mapping[str, Any]) -> dict[str, Any]:
+    """The CaseService's validator: the request model, and its kind must be the case's."""
+    model = validate_request_data(dict(request))
+    if model.kind is not kind:
+        raise InvalidInput(
+            f"the request is of kind {model.kind.value} but the case is {kind.value}",
+            items=[ErrorItem("request.kind", f"must be {kind.value}")])
+    return model.model_dump(mode="json")
+
+
+class SafeguardsChecks:
+    """Evaluates a request for an organisation: the requested party's profile and the desk's
+    policy as that organisation stored them, standings from the chosen status source."""
+
+    def __init__(self, db: Database, documents: DeskDocuments) -> None:
+        self._db = db
+        self._documents = documents
+
+    def _standings(self, source: StatusSource, on: date) -> Mapping[str, Standing]:
+        del on  # standings carry their own dates; the engine compares them with `on`
+        if source is StatusSource.HYPOTHETICAL:
+            return load_standings(hypothetical_status_path())
+        with self._db.reading() as session:
+            snapshot = status_repo.latest_snapshot(session, treaty=CONVENTION_TREATY)
+        if snapshot is None:
+            raise NotFound("no status of the Convention is stored; run `treatydesk init`")
+        return standings(snapshot, rule_for(CONVENTION_TREATY))
+
+    def evaluate_for(
+        self, org_id: int, request: CooperationRequest, *, on: date, source: StatusSource
+    ) -> Decision:
+        requested = self._documents.parsed_profile(org_id, request.requested_party)
+        policy = self._documents.parsed_policy(org_id)
+        problems: list[ErrorItem] = []
+        if requested is None:
+            problems.append(ErrorItem(
+                "requested_party",
+                f"no profile of {request.requested_party} is stored; an administrator uploads "
+                "it under Admin > Party profiles"))
+        if policy is None:
+            problems.append(ErrorItem(
+                "policy", "the desk has no policy pack; an administrator uploads it under "
+                "Admin > Policy"))
+        if requested is None or policy is None:
+            raise InvalidInput("the safeguards check needs more of the desk's data",
+                               items=problems)
+        return evaluate(
+            request, on=on, requested=requested,
+            requesting=self._documents.parsed_profile(org_id, request.requesting_party),
+            standings=self._standings(source, on), policy=policy,
+        )
+
+    def check_request(
+        self, principal: Principal, request: Mapping[str, Any], *, on: date,
+        source: StatusSource,
+    ) -> Decision:
+        """Stateless check of a request JSON (nothing stored)."""
+        require(principal, Permission.CASE_READ)
+        with self._db.reading() as session:
+            current_user(session, principal)
+        model = validate_request_data(dict(request))
+        return self.evaluate_for(principal.org_id, model, on=on, source=source)
+
+    def check_case(
+        self, principal: Principal, cases: CaseService, case_id: int, *, on: date,
+        source: StatusSource,
+    ) -> tuple[CaseView, Decision]:
+        case = cases.get_case(principal, case_id)  # role and organisation checked there
+        model = validate_request_data(case.request, source=f"case {case_id}")
+        return case, self.evaluate_for(principal.org_id, model, on=on, source=source)
+
+
+def case_service(
+    db: Database, checks: SafeguardsChecks, org_id: int, *, now: Clock = utcnow
+) -> CaseService:
+    """A CaseService whose decisions are checked with `org_id`'s profiles and policy against
+    the depositary record (a decision is never taken on the hypothetical example)."""
+
+    def evaluate_case(case: CaseView, *, on: date) -> Decision:
+        model = validate_request_data(case.request, source=f"case {case.id}")
+        return checks.evaluate_for(org_id, model, on=on, source=StatusSource.RECORD)
+
+    return CaseService(db, validate_request=validate_request, evaluate=evaluate_case, now=now)
+
+
+# ------------------------------------------------------------------------ cases and audit
+
+
+def _parties(request: Mapping[str, Any]) -> tuple[RequestKind, str, str]:
+    model = validate_request_data(dict(request))
+    return model.kind, model.requesting_party, model.requested_party
+
+
+def create_case(
+    cases: CaseService, principal: Principal, *, direction: str, title: str,
+    request: Mapping[str, Any], urgent: bool = False, received_at: datetime | None = None,
+    requesting_deadline: datetime | None = None,
+) -> CaseView:
+    """An outgoing draft or an incoming registration whose kind and parties are read from the
+    request itself, so the case can never disagree with the request it holds."""
+    require(principal, Permission.CASE_WRITE)
+    kind, requesting, requested = _parties(request)
+    if direction == "outgoing":
+        if received_at is not None:
+            raise InvalidInput("an outgoing draft has no received_at",
+                               items=[ErrorItem("received_at", "only for incoming requests")])
+        return cases.create_outgoing_draft(
+            principal, kind=kind, requesting_party=requesting, requested_party=requested,
+            title=title, request=request, requesting_deadline=requesting_deadline,
+            urgent=urgent)
+    if direction == "incoming":
+        return cases.register_incoming(
+            principal, kind=kind, requesting_party=requesting, requested_party=requested,
+            title=title, request=request, received_at=received_at,
+            requesting_deadline=requesting_deadline, urgent=urgent)
+    raise InvalidInput(f"direction must be 'outgoing' or 'incoming', got {direction!r}",
+                       items=[ErrorItem("direction", "outgoing or incoming")])
+
+
+def require_audit_verifier(principal: Principal, db: Database) -> None:
+    """Verifying the chain is for auditors and administrators (the result names only a
+    sequence number, never another organisation's entries)."""
+    if principal.role not in (Role.AUDITOR, Role.ADMIN):
+        raise PermissionDenied(
+            f"the {principal.role.value} role cannot verify the audit chain; roles that can: "
+            "admin, auditor")
+    with db.reading() as session:
+        current_user(session, principal)
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """The services one web application uses, built once per application."""
+
+    db: Database
+    access: AccessService
+    sessions: WebSessionService
+    documents: DeskDocuments
+    checks: SafeguardsChecks
+
+    def cases(self, principal: Principal) -> CaseService:
+        return case_service(self.db, self.checks, principal.org_id)
+
+
+def build_desk(db: Database, *, access: AccessService | None = None) -> Desk:
+    access = access or AccessService(db)
+    documents = DeskDocuments(db)
+    return Desk(db=db, access=access, sessions=WebSessionService(db, access),
+                documents=documents, checks=SafeguardsChecks(db, documents))
