@@ -2,3 +2,4 @@
 
 import treatydesk.store.desk_tables  # noqa: F401
 from treatydesk.store import status_tables  # noqa: F401
+from treatydesk.store import web_tables  # noqa: F401
