@@ -58,7 +58,7 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
                                        "csrf_token": token.group(1), "next": "/cases"},
                        follow_redirects=False)
     assert done.status_code == 303, done.text
-    found = CSRF.search(client.get("/cases").text)
+    found = CSRF.search(client.get("/tokens").text)
     assert found is not None
     return found.group(1)
 
