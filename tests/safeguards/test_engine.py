@@ -101,3 +101,10 @@ def test_broken_policy_refused_with_its_words(path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         load_policy(path)
     assert words.group(1) in str(caught.value) and path.name in str(caught.value)
+
+
+def test_rules_doc_is_current() -> None:
+    from treatydesk.safeguards.catalogue import rules_markdown
+
+    committed = (ROOT / "docs" / "rules.md").read_text()
+    assert committed == rules_markdown(), "docs/rules.md is stale: regenerate it (see its header)"

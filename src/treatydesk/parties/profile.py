@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from treatydesk.cooperation.request import Channel, PartyKey
 from treatydesk.datafile import load_yaml, parse_model, read_csv
@@ -98,32 +99,32 @@ class PartyProfile(_Model):
     offence_catalogue: list[DomesticOffence] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
 
-    _catalogue: dict[str, DomesticOffence] = PrivateAttr(default_factory=dict)
-    _indicators: dict[str, Indicator] = PrivateAttr(default_factory=dict)
-    _digest: str = PrivateAttr(default="")
+    # lookups the engine needs on every request, built once per profile; cached_property
+    # keeps them in the instance dict, so reading them costs a plain attribute access
+    @cached_property
+    def _catalogue(self) -> dict[str, DomesticOffence]:
+        return {offence.conduct: offence for offence in self.offence_catalogue}
 
-    def model_post_init(self, context: Any) -> None:
-        # lookups the engine needs on every request, built once per profile
-        self._catalogue = {offence.conduct: offence for offence in self.offence_catalogue}
+    @cached_property
+    def _latest_indicators(self) -> dict[str, Indicator]:
         latest: dict[str, Indicator] = {}
         for item in self.indicators:
             if item.indicator not in latest or item.date >= latest[item.indicator].date:
                 latest[item.indicator] = item
-        self._indicators = latest
-        # the digest names the content, not where a value was read from (origin)
+        return latest
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the content (not of where a value was read from: origin is left out)."""
         content = self.model_dump_json(exclude={"indicators": {"__all__": {"origin"}}})
-        self._digest = hashlib.sha256(content.encode()).hexdigest()
+        return hashlib.sha256(content.encode()).hexdigest()
 
     def domestic_offence(self, conduct: str) -> DomesticOffence | None:
         return self._catalogue.get(conduct)
 
     def indicator(self, name: str) -> Indicator | None:
         """The most recent value of an indicator."""
-        return self._indicators.get(name)
-
-    @property
-    def digest(self) -> str:
-        return self._digest
+        return self._latest_indicators.get(name)
 
 
 def _check_conduct_ids(profile: PartyProfile, doc_file: str, line_of: Any,

@@ -34,6 +34,8 @@ def _atoms(term: str) -> list[str]:
 
 
 _END = ""
+#: most distinct matched words remembered per matcher (a bound on memory, not on correctness)
+_MEMO_LIMIT = 50_000
 
 
 def _trie_pattern(node: dict[str, dict[str, object]]) -> str:
@@ -57,7 +59,7 @@ class _Wildcard:
 class TermMatcher:
     """Finds which groups of terms occur in a text and which words matched."""
 
-    __slots__ = ("_regex", "_exact", "_wildcards", "groups")
+    __slots__ = ("_regex", "_exact", "_wildcards", "_memo", "groups")
 
     def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
         trie: dict[str, dict[str, object]] = {}
@@ -79,6 +81,9 @@ class TermMatcher:
                 else:
                     self._exact.setdefault(term, []).append(group)
         self._wildcards = tuple(wildcards)
+        # matched word -> its groups; the same words recur across requests, and resolving a
+        # wildcard match otherwise tries every wildcard term (bounded, see _MEMO_LIMIT)
+        self._memo: dict[str, tuple[str, ...]] = {}
         body = _trie_pattern(trie)
         # (?!) never matches: an empty vocabulary finds nothing
         self._regex = re.compile(rf"\b(?:{body})\b" if body else "(?!)")
@@ -89,9 +94,13 @@ class TermMatcher:
         found: dict[str, list[str]] = {}
         for match in self._regex.finditer(normalised_text):
             word = match.group(0)
-            groups = self._exact.get(word)
+            groups = self._memo.get(word)
             if groups is None:
-                groups = [w.group for w in self._wildcards if w.pattern.fullmatch(word)]
+                exact = self._exact.get(word)
+                groups = tuple(exact) if exact is not None else tuple(
+                    w.group for w in self._wildcards if w.pattern.fullmatch(word))
+                if len(self._memo) < _MEMO_LIMIT:
+                    self._memo[word] = groups
             for group in groups:
                 words = found.setdefault(group, [])
                 if word not in words:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Outcome(StrEnum):
@@ -51,8 +51,10 @@ _LEVEL_MINIMUM: dict[ExplainLevel, int] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One rule's conclusion. A NamedTuple: immutable, and the cheapest object Python builds
+    (an evaluation makes one per rule)."""
+
     rule_id: str
     outcome: Outcome
     #: the articles and paragraphs this finding rests on

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from treatydesk.cooperation.kinds import RequestKind
 from treatydesk.cooperation.request import PartyKey
@@ -69,32 +70,30 @@ class PolicyPack(_Model):
     #: more persons or accounts than this in one request make a reviewer look (24(2))
     max_subjects: int = Field(default=25, ge=1, le=10_000)
 
-    _dual_criminality: frozenset[RequestKind] = PrivateAttr(default=frozenset())
-    _two_reviewers: frozenset[RequestKind] = PrivateAttr(default=frozenset())
-    _languages: frozenset[str] | None = PrivateAttr(default=None)
-    _digest: str = PrivateAttr(default="")
+    # lookups the engine reads on every request, computed once per pack (cached_property
+    # keeps them in the instance dict: a plain attribute read in the hot path)
+    @cached_property
+    def _dual_criminality(self) -> frozenset[RequestKind]:
+        return frozenset(self.dual_criminality_required_for)
 
-    def model_post_init(self, context: object) -> None:
-        # lookups the engine reads on every request, precomputed once per pack
-        self._dual_criminality = frozenset(self.dual_criminality_required_for)
-        self._two_reviewers = frozenset(self.two_reviewer_kinds)
-        self._languages = (frozenset(self.accepted_languages)
-                           if self.accepted_languages is not None else None)
-        self._digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+    @cached_property
+    def _two_reviewers(self) -> frozenset[RequestKind]:
+        return frozenset(self.two_reviewer_kinds)
+
+    @cached_property
+    def languages(self) -> frozenset[str] | None:
+        return (frozenset(self.accepted_languages)
+                if self.accepted_languages is not None else None)
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     def needs_dual_criminality(self, kind: RequestKind) -> bool:
         return kind in self._dual_criminality
 
     def needs_two_reviewers(self, kind: RequestKind) -> bool:
         return kind in self._two_reviewers
-
-    @property
-    def languages(self) -> frozenset[str] | None:
-        return self._languages
-
-    @property
-    def digest(self) -> str:
-        return self._digest
 
 
 def load_policy(path: Path | str, *, text: str | None = None) -> PolicyPack:

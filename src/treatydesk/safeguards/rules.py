@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from treatydesk.cooperation.contents import missing_contents
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
@@ -120,14 +121,24 @@ def _standing_problem(ctx: Context, key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _standing_fact(standing: Standing | None) -> str:
+    # parties recur across requests: format each standing once
+    if standing is None:
+        return "absent"
+    return (f"signature={standing.signature} consent={standing.consent} "
+            f"in_force_from={standing.in_force_from}")
+
+
 def check_in_force(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
     request = ctx.request
     keys = (request.requesting_party, request.requested_party)
     problems = [p for key in keys if (p := _standing_problem(ctx, key)) is not None]
-    facts = tuple(
-        (f"standing.{key}", "absent" if (s := ctx.standings.get(key)) is None else
-         f"signature={s.signature} consent={s.consent} in_force_from={s.in_force_from}")
-        for key in keys) + (("on", ctx.on.isoformat()),)
+    facts = (
+        (f"standing.{keys[0]}", _standing_fact(ctx.standings.get(keys[0]))),
+        (f"standing.{keys[1]}", _standing_fact(ctx.standings.get(keys[1]))),
+        ("on", ctx.on.isoformat()),
+    )
     if problems:
         return OC.REFUSE, (
             f"No Convention basis on {ctx.on}: {'; '.join(problems)}; the request can rest only "
