@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from treatydesk.cli.output import console
+from treatydesk.services.access import FIRST_ADMIN_USERNAME, bootstrap_first_admin
 from treatydesk.services.status import ensure_bundled
 from treatydesk.settings import Settings, load_settings
 from treatydesk.store.db import Database, migrate
@@ -33,6 +34,17 @@ def _init_status(db: Database) -> str:
     )
 
 
+def _init_first_admin(db: Database) -> str:
+    password = bootstrap_first_admin(db)
+    if password is None:
+        return "first administrator: already set up (the credential is never shown again)"
+    # printed once to the operator's terminal only; never logged, never stored in clear
+    return (
+        f"FIRST SIGN-IN (shown once, write it down now): username {FIRST_ADMIN_USERNAME}  "
+        f"password {password}"
+    )
+
+
 def init_desk(settings: Settings) -> list[str]:
     """Every step is idempotent, so `init` can run on each start (`make run` does). Later steps
     (e.g. the first administrator's credential) are appended here, one call each."""
@@ -40,6 +52,7 @@ def init_desk(settings: Settings) -> list[str]:
     db = Database(settings)
     try:
         report.append(_init_status(db))
+        report.append(_init_first_admin(db))
     finally:
         db.dispose()
     return report
