@@ -303,3 +303,14 @@ def _routes(app: Any) -> list[APIRoute]:
         elif hasattr(route, "original_router"):
             found.extend(r for r in route.original_router.routes if isinstance(r, APIRoute))
     return found
+
+
+def test_unexpected_error_has_the_one_shape_and_no_internals(desk: Desk) -> None:
+    app = desk.client.app
+
+    @app.get("/api/v1/test-unexpected")  # type: ignore[attr-defined, untyped-decorator]
+    def unexpected() -> None:
+        raise RuntimeError("secret internal detail /etc/passwd")
+
+    body = _error(desk.client.get("/api/v1/test-unexpected"), 500)
+    assert "secret" not in body["error"]
