@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["analyse_statement", "extract_articles", "is_reservation"]
+__all__ = ["ListMemo", "analyse_statement", "extract_articles", "is_reservation"]
 
 # Each pattern starts with a literal word so the regex engine can skip ahead to it quickly
 # (declarations run to megabytes); the look-behind placed after the literal keeps that
@@ -42,15 +42,39 @@ _RESERVATION_SIGNS = (
 
 
 def _canonical(article: str, paragraph: str | None, subparagraph: str | None) -> str:
-    text = article
     if paragraph:
-        text += f"({paragraph})"
+        article = f"{article}({paragraph})"
     if subparagraph:
-        text += f"({subparagraph})"
-    return text
+        article = f"{article}({subparagraph})"
+    return article
 
 
-def _articles_in(lowered: str) -> tuple[str, ...]:
+#: article list as printed ("42 and 63(3)") -> its canonical items
+ListMemo = dict[str, tuple[str, ...]]
+
+
+def _articles_in(lowered: str, memo: ListMemo | None = None) -> tuple[str, ...]:
+    # the str search is far cheaper than the regex scan, and most statements have no paragraph
+    if "paragraph" in lowered and _PARAGRAPH_OF_ARTICLE.search(lowered) is not None:
+        return _articles_in_order(lowered)
+    if memo is None:
+        memo = {}
+    articles: list[str] = []
+    # findall (strings, no match objects) is the cheapest way through thousands of mentions;
+    # the same few lists recur throughout a status file, so each is read into items once
+    for listed in _ARTICLE_LIST.findall(lowered):
+        items = memo.get(listed)
+        if items is None:
+            items = memo[listed] = tuple(
+                _canonical(article, bracketed or worded, letter)
+                for article, bracketed, worded, letter in _LIST_ITEM.findall(listed)
+            )
+        articles.extend(items)
+    return tuple(dict.fromkeys(articles))
+
+
+def _articles_in_order(lowered: str) -> tuple[str, ...]:
+    """With "paragraph N of article M" forms present: every form, sorted by position."""
     found: list[tuple[int, str]] = []
     taken: set[int] = set()  # where an "article" word was already read as "paragraph N of"
     for match in _PARAGRAPH_OF_ARTICLE.finditer(lowered):
@@ -60,11 +84,12 @@ def _articles_in(lowered: str) -> tuple[str, ...]:
         if match.start() in taken:
             continue
         position = match.start()
-        for article, bracketed, worded, letter in _LIST_ITEM.findall(match.group(1)):
+        for article, bracketed, worded, letter in _LIST_ITEM.findall(
+            lowered, match.start(1), match.end(1)
+        ):
             found.append((position, _canonical(article, bracketed or worded, letter)))
             position += 1  # keeps list order under the sort below
-    if taken:
-        found.sort(key=lambda item: item[0])
+    found.sort(key=lambda item: item[0])
     return tuple(dict.fromkeys(article for _, article in found))
 
 
@@ -78,11 +103,14 @@ def _reads_as_reservation(lowered: str) -> bool:
     return any(sign.search(lowered) is not None for sign in _RESERVATION_SIGNS)
 
 
-def analyse_statement(text: str) -> tuple[tuple[str, ...], bool]:
+def analyse_statement(
+    text: str, *, memo: ListMemo | None = None
+) -> tuple[tuple[str, ...], bool]:
     """`extract_articles(text)` and `is_reservation(text)` in one pass over the lower-cased
-    text (the importer calls this for every statement)."""
+    text (the importer calls this for every statement). Passing the same `memo` dict for the
+    statements of one file lets an article list printed again be read only once."""
     lowered = text.lower()
-    return _articles_in(lowered), _reads_as_reservation(lowered)
+    return _articles_in(lowered, memo), _reads_as_reservation(lowered)
 
 
 def is_reservation(text: str) -> bool:
