@@ -270,6 +270,10 @@ def test_audit_view_shows_the_chain_verified(
     assert re.search(rf"decision\s+case {case_id}\b", trail), "the decision is not audited"
 
 
-def test_landing_after_sign_in_is_not_an_error_for_admin_or_auditor(desk: DeskServer) -> None:
-    # sign-in sends everyone to /cases, which the admin and auditor roles may not read
-    assert "Error" not in desk.admin_landing.split("\n", 1)[0], desk.admin_landing[:300]
+def test_the_admin_does_not_land_on_an_error_after_signing_in(desk: DeskServer) -> None:
+    # sign-in redirects to /cases by default, which the admin role may not read (nor may the
+    # auditor role); the first page after signing in must not be an error
+    first_line = desk.admin_landing.split("\n", 1)[0]
+    assert "Error" not in first_line, (
+        "after signing in, the administrator lands on an error page:\n"
+        + desk.admin_landing[:300])
