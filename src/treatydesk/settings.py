@@ -15,6 +15,8 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     #: largest depositary status file the importer accepts
     max_status_file_bytes: int = 64 * 1024 * 1024
+    #: the shipped INVENTED example profiles, policy packs, requests and hypothetical status
+    examples_dir: Path = Path(__file__).resolve().parents[2] / "examples"
 
     @property
     def is_sqlite(self) -> bool:
@@ -25,4 +27,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("TREATYDESK_HOME") or (Path.cwd() / "var")).resolve()
     url = env.get("TREATYDESK_DATABASE_URL") or f"sqlite:///{home / 'treatydesk.sqlite3'}"
+    examples = env.get("TREATYDESK_EXAMPLES")
+    if examples:
+        return Settings(home=home, database_url=url, examples_dir=Path(examples).resolve())
     return Settings(home=home, database_url=url)

@@ -41,7 +41,7 @@ def test_check_json_full() -> None:
     record = json.loads(result.stdout)
     assert record["outcome"] == "consult"
     assert len(record["findings"]) == sum(record["counts"].values())
-    assert record["notes"]
+    assert record["inputs"]
 
 
 def test_check_explain_fails_hides_passes() -> None:
@@ -50,9 +50,14 @@ def test_check_explain_fails_hides_passes() -> None:
     assert {f["outcome"] for f in record["findings"]} <= {"refuse", "missing", "consult"}
 
 
-def test_check_real_status_has_no_basis() -> None:
-    result = runner.invoke(app, ["check", str(BASE), "--json", "--status", "real"])
+def test_check_record_status_has_no_basis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nothing stored in a fresh home: the bundled depositary record is read, and says so
+    monkeypatch.setenv("TREATYDESK_HOME", str(tmp_path))
+    result = runner.invoke(app, ["check", str(BASE), "--json", "--status", "record"])
     record = json.loads(result.stdout)
+    assert any("bundled partial depositary record" in note for note in record["inputs"])
     assert record["outcome"] == "refuse"
     assert any(f["rule_id"] == "SG-FORCE-65" and "No Convention basis" in f["sentence"]
                for f in record["findings"])

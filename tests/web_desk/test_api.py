@@ -155,10 +155,15 @@ def test_safeguards_check_of_case_and_stateless(desk: Desk) -> None:
     real = desk.client.post("/api/v1/check", headers=desk.bearer("officer-a"),
                             json={"request": example_request(), "on": "2027-06-01"})
     assert real.status_code == 200 and real.json()["on"] == "2027-06-01"
-    # organisation B has no profiles: the check says what it needs, naming the field
-    _error(desk.client.post("/api/v1/check", headers=desk.bearer("officer-b"),
-                            json={"request": example_request()}), 422, "requested_party",
-           "policy")
+    # organisation B has no profiles nor policy (and cannot use A's): the check still
+    # explains, against empty profiles and the Convention's rules alone, and says so
+    bare = desk.client.post("/api/v1/check", headers=desk.bearer("officer-b"),
+                            json={"request": example_request(), "status": "hypothetical"})
+    assert bare.status_code == 200, bare.text
+    inputs = " ".join(bare.json()["inputs"])
+    assert "no profile of the requested party XAB" in inputs
+    assert "no policy pack" in inputs and bare.json()["policy"] == "convention-only"
+    assert "HYPOTHETICAL" in inputs
 
 
 def test_template_schema_missing(desk: Desk) -> None:

@@ -1,6 +1,7 @@
 """`treatydesk check`: run the safeguards engine on one request or a batch, and explain.
 
-Only translates: reads files through the core loaders, calls `safeguards.evaluate`, prints.
+Only translates: reads files through the core loaders, evaluates through
+`services.evaluation` (the same assembly the web desk uses), prints.
 Without --parties, --policy or --status the shipped INVENTED examples are used, and the output
 says so.
 """
@@ -21,18 +22,25 @@ from rich.table import Table
 from treatydesk.cli.output import console, err_console, print_json
 from treatydesk.cli.request_cmds import read_request_file
 from treatydesk.cooperation.request import CooperationRequest, parse_request
-from treatydesk.errors import InvalidInput, NotFound, TreatyDeskError
+from treatydesk.errors import InvalidInput, TreatyDeskError
 from treatydesk.parties.profile import PartyProfile, load_party_profiles
 from treatydesk.parties.standings_file import load_standings
-from treatydesk.safeguards import Decision, ExplainLevel, Outcome, PolicyPack, evaluate
+from treatydesk.safeguards import ExplainLevel, Outcome, PolicyPack
 from treatydesk.safeguards.findings import PRECEDENCE
 from treatydesk.safeguards.policy import load_policy
+from treatydesk.services.evaluation import (
+    Evaluation,
+    StatusSource,
+    evaluate_request,
+    example_path,
+    hypothetical_standings,
+    record_standings,
+)
+from treatydesk.settings import load_settings
 from treatydesk.status.model import Standing
+from treatydesk.store.db import Database, migrate
 
 EXIT_PROBLEMS = 2
-#: the shipped invented examples, relative to the working tree or the current directory
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-REAL_STATUS = "real"
 
 _STYLE = {
     Outcome.REFUSE: "bold red", Outcome.MISSING: "magenta", Outcome.CONSULT: "yellow",
@@ -42,69 +50,48 @@ _STYLE = {
 
 @dataclass(frozen=True)
 class Setting:
+    """What every request of one `check` run is evaluated with."""
+
     profiles: dict[str, PartyProfile]
     policy: PolicyPack
     standings: Mapping[str, Standing]
     notes: tuple[str, ...]
 
 
-def _example(path: Path, what: str) -> Path:
-    if not path.exists():
-        raise NotFound(f"no {what} given and the shipped examples are not at {path}; pass one "
-                       f"explicitly")
-    return path
-
-
 def load_setting(parties: Path | None, policy: Path | None, status: str | None) -> Setting:
+    settings = load_settings()
     notes: list[str] = []
     if parties is None:
-        parties = _example(EXAMPLES / "parties", "--parties")
+        parties = example_path(settings, "parties")
         notes.append(f"party profiles: the INVENTED examples in {parties}")
     if policy is None:
-        policy = _example(EXAMPLES / "policy" / "default.yaml", "--policy")
+        policy = example_path(settings, "policy", "default.yaml")
         notes.append(f"policy: the INVENTED example pack {policy}")
     standings: Mapping[str, Standing]
-    if status == REAL_STATUS:
-        from treatydesk.status.bundled import bundled_snapshot
-        from treatydesk.status.rules import rule_for
-        from treatydesk.status.rules import standings as compute_standings
-
-        standings = compute_standings(bundled_snapshot(), rule_for("XVIII-16"))
-        notes.append("status: the bundled depositary record of XVIII-16 (partial)")
+    if status == StatusSource.RECORD.value:
+        database = Database(settings)
+        try:
+            migrate(settings)
+            standings, note = record_standings(database)
+        finally:
+            database.dispose()
+    elif status is None or status == StatusSource.HYPOTHETICAL.value:
+        standings, note = hypothetical_standings(settings)
+        note += " (use --status record for the depositary record)"
     else:
-        if status is None:
-            status = str(_example(EXAMPLES / "status" / "hypothetical.yaml", "--status"))
-            notes.append(f"status: the HYPOTHETICAL example {status}, not the real record "
-                         f"(use --status real)")
-        standings = load_standings(status)
+        standings, note = load_standings(status), f"status: the standings file {status}"
+    notes.append(note)
     return Setting(load_party_profiles(parties), load_policy(policy), standings, tuple(notes))
 
 
-def _profile(setting: Setting, key: str, notes: list[str]) -> PartyProfile:
-    profile = setting.profiles.get(key)
-    if profile is not None:
-        return profile
-    standing = setting.standings.get(key)
-    # nothing recorded about this party: check against an empty profile and say so, rather
-    # than refuse to explain (e.g. a real request today, explained as having no basis)
-    notes.append(f"no profile for {key}: checked with an empty profile (nothing recorded)")
-    return PartyProfile(key=key, name=standing.name if standing is not None else key)
+def decide(request: CooperationRequest, setting: Setting, on: dt.date | None) -> Evaluation:
+    return evaluate_request(
+        request, on=on or request.date, profile_of=setting.profiles.get,
+        policy=setting.policy, standings=setting.standings, notes=setting.notes)
 
 
-def decide(request: CooperationRequest, setting: Setting, on: dt.date | None
-           ) -> tuple[Decision, list[str]]:
-    notes: list[str] = []
-    requested = _profile(setting, request.requested_party, notes)
-    requesting = setting.profiles.get(request.requesting_party)
-    if requesting is None:
-        notes.append(f"no profile for the requesting party {request.requesting_party}")
-    decision = evaluate(request, on=on or request.date, requested=requested,
-                        requesting=requesting, standings=setting.standings,
-                        policy=setting.policy)
-    return decision, notes
-
-
-def _print_decision(decision: Decision, level: ExplainLevel, notes: list[str]) -> None:
+def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
+    decision = evaluation.decision
     style = _STYLE[decision.outcome]
     console.print(
         f"[bold]{decision.request_reference}[/] ({decision.kind}, {decision.requesting_party} -> "
@@ -130,7 +117,7 @@ def _print_decision(decision: Decision, level: ExplainLevel, notes: list[str]) -
             console.print(f"  ({condition.article}) {condition.text}", markup=False)
     console.print(f"decision {decision.decision_id}  revision {decision.revision[:16]}  "
                   f"policy {decision.policy_name}", style="dim")
-    for note in notes:
+    for note in evaluation.notes:
         console.print(f"note: {note}", style="dim", markup=False)
 
 
@@ -170,7 +157,7 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
         for item in items:
             try:
                 request = parse_request(item.raw, source=item.where)
-                decision, _ = decide(request, setting, on)
+                decision = decide(request, setting, on).decision
             except TreatyDeskError as error:
                 invalid.append({"where": item.where, "error": error.message,
                                 "problems": [p.as_dict() for p in error.items]})
@@ -185,7 +172,7 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
         print_json({"checked": len(items), "counts": {o.value: counts[o.value]
                                                       for o in PRECEDENCE},
                     "invalid": invalid, "decisions": records,
-                    "notes": list(setting.notes)})
+                    "inputs": list(setting.notes)})
     else:
         table = Table(title=f"{len(items)} request(s) from {path}")
         table.add_column("outcome")
@@ -226,8 +213,9 @@ def check(
     parties: Annotated[Path | None, typer.Option(
         "--parties", help="Directory of party profiles (default: invented examples)")] = None,
     status: Annotated[str | None, typer.Option(
-        "--status", help="Standings YAML, or 'real' for the bundled depositary record "
-                         "(default: the hypothetical example)")] = None,
+        "--status", help="'record' for the stored depositary record (the bundled one when "
+                         "nothing is stored), 'hypothetical' for the invented example "
+                         "(default), or a standings YAML file")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
     explain: Annotated[ExplainLevel, typer.Option(
         "--explain", help="fails | notes | full")] = ExplainLevel.NOTES,
@@ -248,13 +236,11 @@ def check(
     if request_file is None:  # unreachable after the check above; keeps the type narrow
         raise InvalidInput("no REQUEST file given")
     request = parse_request(read_request_file(request_file), source=str(request_file))
-    decision, notes = decide(request, setting, day)
+    evaluation = decide(request, setting, day)
     if as_json:
-        record = decision.as_record(explain)
-        record["notes"] = list(setting.notes) + notes
-        print_json(record)
+        print_json({**evaluation.decision.as_record(explain), "inputs": list(evaluation.notes)})
     else:
-        _print_decision(decision, explain, list(setting.notes) + notes)
+        _print_decision(evaluation, explain)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,13 +14,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 
-import treatydesk
 from treatydesk.cooperation.kinds import RequestKind
 from treatydesk.cooperation.request import CooperationRequest, validate_request_data
 from treatydesk.errors import (
@@ -31,16 +29,18 @@ from treatydesk.errors import (
     PermissionDenied,
 )
 from treatydesk.parties.profile import PartyProfile, load_profile
-from treatydesk.parties.standings_file import load_standings
-from treatydesk.safeguards import Decision, PolicyPack, evaluate, load_policy
+from treatydesk.safeguards import PolicyPack, load_policy
 from treatydesk.services.access import AccessService
 from treatydesk.services.cases import CaseService
 from treatydesk.services.common import Clock, current_user, utcnow
+from treatydesk.services.evaluation import (
+    Evaluation,
+    StatusSource,
+    evaluate_request,
+    standings_for,
+)
 from treatydesk.services.principal import Permission, Principal, Role, require, role_scopes
 from treatydesk.services.views import CaseView
-from treatydesk.status.model import Standing
-from treatydesk.status.rules import rule_for, standings
-from treatydesk.store import status_repo
 from treatydesk.store.db import Database
 from treatydesk.store.desk_tables import UserRow
 from treatydesk.store.web_tables import StoredPolicyRow, StoredProfileRow, WebSessionRow
@@ -53,8 +53,6 @@ SESSION_IDLE = timedelta(hours=2)
 SESSION_TOUCH = timedelta(minutes=1)
 #: largest profile or policy YAML accepted
 MAX_DOCUMENT_BYTES = 256 * 1024
-#: the treaty whose stored status the safeguards check reads
-CONVENTION_TREATY = "XVIII-16"
 
 
 def _sha256(value: str) -> str:
@@ -270,24 +268,6 @@ def _policy_doc(row: StoredPolicyRow) -> StoredDocument:
 # ----------------------------------------------------------------------- safeguards check
 
 
-class StatusSource(StrEnum):
-    """Whose status decides who is bound: the depositary record (the real Convention is not
-    in force, so most checks then find the parties unbound) or the shipped hypothetical
-    example, for training."""
-
-    RECORD = "record"
-    HYPOTHETICAL = "hypothetical"
-
-
-def hypothetical_status_path() -> Path:
-    # shipped under examples/ in the source tree (installed in editable mode by `make run`)
-    path = Path(treatydesk.__file__).resolve().parents[2] / "examples/status/hypothetical.yaml"
-    if not path.is_file():
-        raise NotFound("the hypothetical example status is not shipped with this installation "
-                       "(examples/status/hypothetical.yaml); use the record")
-    return path
-
-
 def validate_request(kind: RequestKind, request: Mapping[str, Any]) -> dict[str, Any]:
     """The CaseService's validator: the request model, and its kind must be the case's."""
     model = validate_request_data(dict(request))
@@ -299,51 +279,26 @@ def validate_request(kind: RequestKind, request: Mapping[str, Any]) -> dict[str,
 
 
 class SafeguardsChecks:
-    """Evaluates a request for an organisation: the requested party's profile and the desk's
-    policy as that organisation stored them, standings from the chosen status source."""
+    """Evaluates a request for an organisation: the party profiles and policy pack that
+    organisation uploaded, standings from the chosen status source (services.evaluation)."""
 
     def __init__(self, db: Database, documents: DeskDocuments) -> None:
         self._db = db
         self._documents = documents
 
-    def _standings(self, source: StatusSource, on: date) -> Mapping[str, Standing]:
-        del on  # standings carry their own dates; the engine compares them with `on`
-        if source is StatusSource.HYPOTHETICAL:
-            return load_standings(hypothetical_status_path())
-        with self._db.reading() as session:
-            snapshot = status_repo.latest_snapshot(session, treaty=CONVENTION_TREATY)
-        if snapshot is None:
-            raise NotFound("no status of the Convention is stored; run `treatydesk init`")
-        return standings(snapshot, rule_for(CONVENTION_TREATY))
-
     def evaluate_for(
         self, org_id: int, request: CooperationRequest, *, on: date, source: StatusSource
-    ) -> Decision:
-        requested = self._documents.parsed_profile(org_id, request.requested_party)
-        policy = self._documents.parsed_policy(org_id)
-        problems: list[ErrorItem] = []
-        if requested is None:
-            problems.append(ErrorItem(
-                "requested_party",
-                f"no profile of {request.requested_party} is stored; an administrator uploads "
-                "it under Admin > Party profiles"))
-        if policy is None:
-            problems.append(ErrorItem(
-                "policy", "the desk has no policy pack; an administrator uploads it under "
-                "Admin > Policy"))
-        if requested is None or policy is None:
-            raise InvalidInput("the safeguards check needs more of the desk's data",
-                               items=problems)
-        return evaluate(
-            request, on=on, requested=requested,
-            requesting=self._documents.parsed_profile(org_id, request.requesting_party),
-            standings=self._standings(source, on), policy=policy,
-        )
+    ) -> Evaluation:
+        status, note = standings_for(source, settings=self._db.settings, db=self._db)
+        return evaluate_request(
+            request, on=on,
+            profile_of=lambda key: self._documents.parsed_profile(org_id, key),
+            policy=self._documents.parsed_policy(org_id), standings=status, notes=(note,))
 
     def check_request(
         self, principal: Principal, request: Mapping[str, Any], *, on: date,
         source: StatusSource,
-    ) -> Decision:
+    ) -> Evaluation:
         """Stateless check of a request JSON (nothing stored)."""
         require(principal, Permission.CASE_READ)
         with self._db.reading() as session:
@@ -354,7 +309,7 @@ class SafeguardsChecks:
     def check_case(
         self, principal: Principal, cases: CaseService, case_id: int, *, on: date,
         source: StatusSource,
-    ) -> tuple[CaseView, Decision]:
+    ) -> tuple[CaseView, Evaluation]:
         case = cases.get_case(principal, case_id)  # role and organisation checked there
         model = validate_request_data(case.request, source=f"case {case_id}")
         return case, self.evaluate_for(principal.org_id, model, on=on, source=source)
@@ -366,7 +321,7 @@ def case_service(
     """A CaseService whose decisions are checked with `org_id`'s profiles and policy against
     the depositary record (a decision is never taken on the hypothetical example)."""
 
-    def evaluate_case(case: CaseView, *, on: date) -> Decision:
+    def evaluate_case(case: CaseView, *, on: date) -> Evaluation:
         model = validate_request_data(case.request, source=f"case {case.id}")
         return checks.evaluate_for(org_id, model, on=on, source=StatusSource.RECORD)
 
