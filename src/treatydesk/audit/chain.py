@@ -35,12 +35,16 @@ class AuditAction(StrEnum):
     PRESERVATION = "preservation"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
     TOKEN_USE = "token_use"
     TOKEN_CREATE = "token_create"
     TOKEN_REVOKE = "token_revoke"
     USER_CREATE = "user_create"
     USER_UPDATE = "user_update"
     ORGANISATION_CREATE = "organisation_create"
+    ORGANISATION_RENAME = "organisation_rename"
+    PROFILE_UPLOAD = "profile_upload"
+    POLICY_UPLOAD = "policy_upload"
     EXPORT = "export"
 
 

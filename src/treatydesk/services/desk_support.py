@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from treatydesk.audit.chain import AuditAction
 from treatydesk.cooperation.kinds import RequestKind
 from treatydesk.cooperation.request import CooperationRequest, validate_request_data
 from treatydesk.errors import (
@@ -32,7 +33,7 @@ from treatydesk.parties.profile import PartyProfile, load_profile
 from treatydesk.safeguards import PolicyPack, load_policy
 from treatydesk.services.access import AccessService
 from treatydesk.services.cases import CaseService
-from treatydesk.services.common import Clock, current_user, utcnow
+from treatydesk.services.common import Clock, current_user, utcnow, write
 from treatydesk.services.evaluation import (
     Evaluation,
     StatusSource,
@@ -41,6 +42,7 @@ from treatydesk.services.evaluation import (
 )
 from treatydesk.services.principal import Permission, Principal, Role, require, role_scopes
 from treatydesk.services.views import CaseView
+from treatydesk.store import desk_repo
 from treatydesk.store.db import Database
 from treatydesk.store.desk_tables import UserRow
 from treatydesk.store.web_tables import StoredPolicyRow, StoredProfileRow, WebSessionRow
@@ -130,9 +132,20 @@ class WebSessionService:
         return found
 
     def sign_out(self, cookie: str) -> None:
-        with self._db.transaction() as session:
-            session.execute(delete(WebSessionRow).where(
-                WebSessionRow.token_sha256 == _sha256(cookie)))
+        """End the session and record it (logout) in the same transaction; a cookie that
+        stands for no session ends nothing and records nothing."""
+        with write(self._db) as session:
+            row = session.execute(select(WebSessionRow).where(
+                WebSessionRow.token_sha256 == _sha256(cookie))).scalar_one_or_none()
+            if row is None:
+                return
+            user = session.get(UserRow, row.user_id)
+            session.delete(row)
+            actor = f"user:{row.user_id}:{user.username}" if user else f"user:{row.user_id}"
+            desk_repo.append_audit(
+                session, at=self._now(), org_id=row.org_id, actor=actor,
+                action=AuditAction.LOGOUT, object_type="user", object_id=row.user_id,
+                details={})
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:
@@ -180,17 +193,20 @@ class DeskDocuments:
         profile = load_profile(Path(filename).name or "profile.yaml",
                                text=_document_text(text, "profile"))
         at = self._now()
-        with self._db.transaction() as session:
+        with write(self._db) as session:
             current_user(session, principal)
             row = session.execute(select(StoredProfileRow).where(
                 StoredProfileRow.org_id == principal.org_id,
                 StoredProfileRow.party_key == profile.key)).scalar_one_or_none()
+            previous = row.digest if row is not None else None
             if row is None:
                 row = StoredProfileRow(org_id=principal.org_id, party_key=profile.key)
                 session.add(row)
             row.name, row.source_yaml, row.digest = profile.name, text, profile.digest
             row.uploaded_by, row.uploaded_at = principal.user_id, at
             session.flush()
+            _audit_upload(session, principal, AuditAction.PROFILE_UPLOAD, "profile",
+                          profile.key, row.name, row.digest, previous, filename, at)
             return _profile_doc(row)
 
     def list_profiles(self, principal: Principal) -> list[StoredDocument]:
@@ -221,16 +237,19 @@ class DeskDocuments:
         policy = load_policy(Path(filename).name or "policy.yaml",
                              text=_document_text(text, "policy pack"))
         at = self._now()
-        with self._db.transaction() as session:
+        with write(self._db) as session:
             current_user(session, principal)
             row = session.execute(select(StoredPolicyRow).where(
                 StoredPolicyRow.org_id == principal.org_id)).scalar_one_or_none()
+            previous = row.digest if row is not None else None
             if row is None:
                 row = StoredPolicyRow(org_id=principal.org_id)
                 session.add(row)
             row.name, row.source_yaml, row.digest = policy.name, text, policy.digest
             row.uploaded_by, row.uploaded_at = principal.user_id, at
             session.flush()
+            _audit_upload(session, principal, AuditAction.POLICY_UPLOAD, "policy", "policy",
+                          row.name, row.digest, previous, filename, at)
             return _policy_doc(row)
 
     def get_policy(self, principal: Principal) -> StoredDocument | None:
@@ -251,6 +270,18 @@ class DeskDocuments:
             row = session.execute(select(StoredPolicyRow).where(
                 StoredPolicyRow.org_id == org_id)).scalar_one_or_none()
             return load_policy("policy.yaml", text=row.source_yaml) if row else None
+
+
+def _audit_upload(
+    session: Any, principal: Principal, action: AuditAction, object_type: str, key: str,
+    name: str, digest: str, previous_digest: str | None, filename: str, at: datetime,
+) -> None:
+    # the digest identifies the text that now decides; the text itself is in the row
+    desk_repo.append_audit(
+        session, at=at, org_id=principal.org_id, actor=principal.actor, action=action,
+        object_type=object_type, object_id=key,
+        details={"name": name, "digest": digest, "previous_digest": previous_digest,
+                 "filename": Path(filename).name[:200]})
 
 
 def _profile_doc(row: StoredProfileRow) -> StoredDocument:
