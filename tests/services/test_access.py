@@ -19,10 +19,12 @@ from treatydesk.errors import (
 )
 from treatydesk.services.access import (
     LOGIN_FAILED_MESSAGE,
+    TOKEN_USE_WINDOW,
     AccessService,
     LoginPolicy,
     bootstrap_first_admin,
 )
+from treatydesk.services.audit import verify_chain
 from treatydesk.services.principal import Role, Scope
 from treatydesk.store.desk_tables import ApiTokenRow, AuditLogRow, UserRow
 
@@ -232,3 +234,89 @@ def test_deactivating_a_user_revokes_their_tokens(desk: Desk) -> None:
     desk.access.deactivate_user(desk.admin_a, desk.reviewer_a.user_id)
     with pytest.raises(AuthenticationRequired):
         desk.access.authenticate_token(token.token)
+
+
+def _token_uses(desk: Desk) -> list[AuditLogRow]:
+    with desk.db.reading() as session:
+        return list(session.execute(
+            select(AuditLogRow).where(AuditLogRow.action == "token_use")
+            .order_by(AuditLogRow.seq)).scalars())
+
+
+def count_rows(desk: Desk) -> int:
+    with desk.db.reading() as session:
+        return len(session.execute(select(AuditLogRow.id)).all())
+
+
+def _last_used(desk: Desk, token_id: int) -> object:
+    with desk.db.reading() as session:
+        return session.get(ApiTokenRow, token_id).last_used_at  # type: ignore[union-attr]
+
+
+def test_token_use_is_audited_once_per_window(desk: Desk) -> None:
+    created = desk.access.create_token(desk.officer_a, name="api", scopes=["read"])
+    first_at = desk.clock()
+    desk.access.authenticate_token(created.token)
+    uses = _token_uses(desk)
+    assert len(uses) == 1 and uses[0].details["first_use"] is True
+    assert uses[0].details["token_id"] == created.details.id
+    assert _last_used(desk, created.details.id) == first_at
+    # within the window: accepted, nothing written (not the audit entry, not last_used_at)
+    before = count_rows(desk)
+    for _ in range(5):
+        desk.clock.advance(TOKEN_USE_WINDOW / 10)
+        assert desk.access.authenticate_token(created.token).token_id == created.details.id
+    assert len(_token_uses(desk)) == 1 and count_rows(desk) == before
+    assert _last_used(desk, created.details.id) == first_at
+    # the window has passed since the last recorded use: recorded again
+    desk.clock.now = first_at + TOKEN_USE_WINDOW
+    desk.access.authenticate_token(created.token)
+    uses = _token_uses(desk)
+    assert len(uses) == 2 and uses[1].details["first_use"] is False
+    assert _last_used(desk, created.details.id) == first_at + TOKEN_USE_WINDOW
+    desk.clock.advance(TOKEN_USE_WINDOW - timedelta(seconds=1))
+    desk.access.authenticate_token(created.token)
+    assert len(_token_uses(desk)) == 2
+    assert verify_chain(desk.db).ok
+
+
+def test_each_token_has_its_own_window(desk: Desk) -> None:
+    one = desk.access.create_token(desk.officer_a, name="one", scopes=["read"])
+    two = desk.access.create_token(desk.officer_a, name="two", scopes=["read"])
+    desk.access.authenticate_token(one.token)
+    desk.clock.advance(timedelta(minutes=1))
+    desk.access.authenticate_token(two.token)
+    desk.access.authenticate_token(one.token)
+    assert [u.details["token_id"] for u in _token_uses(desk)] == [one.details.id, two.details.id]
+
+
+def test_refused_token_uses_are_audited_every_time(desk: Desk) -> None:
+    revoked = desk.access.create_token(desk.officer_a, name="r", scopes=["read"])
+    desk.access.authenticate_token(revoked.token)  # a first use, recorded
+    desk.access.revoke_token(desk.officer_a, revoked.details.id)
+    expiring = desk.access.create_token(desk.officer_a, name="e", scopes=["read"],
+                                        expires_at=desk.clock() + timedelta(minutes=1))
+    desk.clock.advance(timedelta(minutes=2))
+    unknown = "td_" + "y" * 43
+    for _ in range(3):
+        for token in (revoked.token, expiring.token, unknown, "not-a-token"):
+            with pytest.raises(AuthenticationRequired):
+                desk.access.authenticate_token(token)
+    refused = [u.details.get("refused") for u in _token_uses(desk)][1:]
+    assert refused == ["revoked", "expired", "unknown", "unknown"] * 3
+    text = repr([u.details for u in _token_uses(desk)])
+    assert unknown not in text and "y" * 10 not in text
+    for token in (revoked.token, expiring.token):
+        assert token not in text
+    assert verify_chain(desk.db).ok
+
+
+def test_a_deactivated_users_token_is_refused_within_the_window(desk: Desk) -> None:
+    created = desk.access.create_token(desk.reviewer_a, name="r", scopes=["review"])
+    desk.access.authenticate_token(created.token)
+    with desk.db.transaction() as session:
+        # deactivated directly, so the token itself is not revoked: the user check must hold
+        session.get(UserRow, desk.reviewer_a.user_id).active = False  # type: ignore[union-attr]
+    with pytest.raises(AuthenticationRequired):
+        desk.access.authenticate_token(created.token)
+    assert _token_uses(desk)[-1].details["refused"] == "user_inactive"

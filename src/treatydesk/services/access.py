@@ -41,6 +41,10 @@ MAX_PASSWORD_LENGTH = 1024
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 #: the one message for every failed login, so that it reveals nothing about the account
 LOGIN_FAILED_MESSAGE = "wrong username or password"
+#: a valid token's use is audited (token_use) on its first use and then at most once per this
+#: window per token, with `last_used_at` rewritten at the same cadence: the audit trail shows
+#: that and when a token was used, not every HTTP request it made (refusals: every time)
+TOKEN_USE_WINDOW = timedelta(minutes=15)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -223,50 +227,106 @@ class AccessService:
 
     def authenticate_token(self, token: str) -> Principal:
         """The Principal an API token stands for (its scopes, within its user's role), or
-        AuthenticationRequired. Every use is audited (token_use), refused ones too."""
-        outcome: Principal | TreatyDeskError
+        AuthenticationRequired.
+
+        Audited as `token_use`: a token's first use, then at most once per TOKEN_USE_WINDOW
+        per token (`last_used_at` is rewritten at the same cadence), so that in steady state a
+        request with a valid token is a pure read and reads do not queue behind writers on the
+        audit chain lock. Every refused use (unknown, revoked, expired, user inactive) is
+        audited every time."""
+        at = self._now()
+        with self._db.reading() as session:
+            outcome = self._check_token(session, token, at)
+        if isinstance(outcome, Principal):
+            return outcome
+        # a write is due: the first use or a new window (outcome is None) or a refusal;
+        # decided again under the chain lock, so concurrent requests (other workers too)
+        # record one entry per window, not one each
         with write(self._db) as session:
-            outcome = self._use_token(session, token, self._now())
-        if isinstance(outcome, TreatyDeskError):
-            raise outcome
-        return outcome
+            decided = self._use_token(session, token, self._now())
+        if isinstance(decided, TreatyDeskError):
+            raise decided
+        return decided
+
+    @staticmethod
+    def _token_refusal(
+        row: ApiTokenRow | None, user: UserRow | None, at: datetime
+    ) -> str | None:
+        if row is None:
+            return "unknown"
+        if row.revoked_at is not None:
+            return "revoked"
+        if row.expires_at is not None and row.expires_at <= at:
+            return "expired"
+        if user is None or not user.active:
+            return "user_inactive"
+        return None
+
+    @staticmethod
+    def _find_token(session: Session, token: str) -> ApiTokenRow | None:
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        return desk_repo.find_token(session, token_sha256=token_sha256(token))
+
+    @staticmethod
+    def _principal(row: ApiTokenRow, user: UserRow) -> Principal:
+        role = Role(user.role)
+        return Principal(
+            user_id=user.id, org_id=user.org_id, role=role,
+            scopes=frozenset(Scope(scope) for scope in row.scopes) & role_scopes(role),
+            username=user.username, token_id=row.id,
+        )
+
+    @staticmethod
+    def _use_due(row: ApiTokenRow, at: datetime) -> bool:
+        return row.last_used_at is None or at - row.last_used_at >= TOKEN_USE_WINDOW
+
+    def _check_token(self, session: Session, token: str, at: datetime) -> Principal | None:
+        """Read only: the Principal when the token is valid and its use needs no entry now;
+        None when something must be written (a refusal, a first use, a new window)."""
+        row = self._find_token(session, token)
+        user = session.get(UserRow, row.user_id) if row is not None else None
+        if self._token_refusal(row, user, at) is not None or row is None or user is None:
+            return None
+        if self._use_due(row, at):
+            return None
+        return self._principal(row, user)
 
     def _use_token(
         self, session: Session, token: str, at: datetime
     ) -> Principal | TreatyDeskError:
         refused = AuthenticationRequired("the API token is not valid (unknown, revoked or expired)")
-        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        row = self._find_token(session, token)
+        user = session.get(UserRow, row.user_id) if row is not None else None
+        problem = self._token_refusal(row, user, at)
+        if problem is not None or row is None or user is None:
+            if row is None:
+                # nothing of the presented string is recorded: it may be a mistyped secret
+                desk_repo.append_audit(
+                    session, at=at, org_id=None, actor="anonymous",
+                    action=AuditAction.TOKEN_USE, object_type="token", object_id="-",
+                    details={"refused": "unknown"},
+                )
+            else:
+                desk_repo.append_audit(
+                    session, at=at, org_id=row.org_id, actor=f"token:{row.id}:{row.prefix}",
+                    action=AuditAction.TOKEN_USE, object_type="token", object_id=row.id,
+                    details={"token_id": row.id, "prefix": row.prefix,
+                             "refused": problem or "user_inactive"},
+                )
             return refused
-        row = desk_repo.find_token(session, token_sha256=token_sha256(token))
-        if row is None:
-            return refused
-        user = session.get(UserRow, row.user_id)
-        problem = None
-        if row.revoked_at is not None:
-            problem = "revoked"
-        elif row.expires_at is not None and row.expires_at <= at:
-            problem = "expired"
-        elif user is None or not user.active:
-            problem = "user_inactive"
-        details: dict[str, object] = {"token_id": row.id, "prefix": row.prefix}
-        if problem is not None or user is None:
+        principal = self._principal(row, user)
+        if self._use_due(row, at):
+            # the first use, or the first in a new window; another request may have recorded
+            # it while this one waited for the lock, in which case nothing more is written
+            first = row.last_used_at is None
+            row.last_used_at = at
             desk_repo.append_audit(
-                session, at=at, org_id=row.org_id, actor=f"token:{row.id}:{row.prefix}",
+                session, at=at, org_id=row.org_id, actor=principal.actor,
                 action=AuditAction.TOKEN_USE, object_type="token", object_id=row.id,
-                details={**details, "refused": problem or "user_inactive"},
+                details={"token_id": row.id, "prefix": row.prefix, "first_use": first,
+                         "window_seconds": int(TOKEN_USE_WINDOW.total_seconds())},
             )
-            return refused
-        role = Role(user.role)
-        principal = Principal(
-            user_id=user.id, org_id=user.org_id, role=role,
-            scopes=frozenset(Scope(scope) for scope in row.scopes) & role_scopes(role),
-            username=user.username, token_id=row.id,
-        )
-        row.last_used_at = at
-        desk_repo.append_audit(
-            session, at=at, org_id=row.org_id, actor=principal.actor,
-            action=AuditAction.TOKEN_USE, object_type="token", object_id=row.id, details=details,
-        )
         return principal
 
     # --- users (admin) -------------------------------------------------------------------
