@@ -179,3 +179,29 @@ def test_any_bytes_are_a_clear_error(raw: bytes) -> None:
         parse_request(raw, source="x.json")
     except TreatyDeskError as error:
         assert "x.json" in str(error)
+
+
+@PROPERTY
+@given(request_data(), days, st.integers(0, 1), st.booleans())
+def test_every_explanation_agrees_with_the_decided_outcome(
+        data: dict[str, Any], on: dt.date, policy_index: int, with_requesting: bool) -> None:
+    """Each rule decides its outcome on the hot path and explains it later from the same
+    inputs; reading a sentence raises ExplanationMismatch if the two ever disagree."""
+    import pickle
+
+    from treatydesk.safeguards.engine import rule_registry
+
+    profiles, standings, policies = world()
+    request = validate_request_data(data)
+    decision = evaluate(request, on=on, requested=profiles[request.requested_party],
+                        requesting=profiles.get(request.requesting_party) if with_requesting
+                        else None, standings=standings, policy=policies[policy_index])
+    registry = rule_registry()
+    assert [f.rule_id for f in decision.findings] == [r.id for r in registry.rules]
+    for finding in decision.findings:
+        assert finding.sentence.endswith(".")
+        assert finding.relies_on_recalled == (registry.recalled[finding.rule_id]
+                                              and finding.sentence != f"Rule {finding.rule_id} "
+                                              f"is not in effect on {on}.")
+    copied = pickle.loads(pickle.dumps(decision))
+    assert copied == decision and copied.as_record() == decision.as_record()

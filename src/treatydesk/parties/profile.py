@@ -114,6 +114,10 @@ class PartyProfile(_Model):
         return latest
 
     @cached_property
+    def accepted_language_set(self) -> frozenset[str]:
+        return frozenset(self.accepted_languages)
+
+    @cached_property
     def digest(self) -> str:
         """sha256 of the content (not of where a value was read from: origin is left out)."""
         content = self.model_dump_json(exclude={"indicators": {"__all__": {"origin"}}})

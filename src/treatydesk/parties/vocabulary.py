@@ -88,12 +88,19 @@ class TermMatcher:
         # (?!) never matches: an empty vocabulary finds nothing
         self._regex = re.compile(rf"\b(?:{body})\b" if body else "(?!)")
 
+    def matches(self, normalised_text: str) -> bool:
+        """Whether any term occurs (the same as `bool(self.find(text))`: every match of the
+        trie is a whole match of one term, so it belongs to at least one group)."""
+        return self._regex.search(normalised_text) is not None
+
     def find(self, normalised_text: str) -> dict[str, tuple[str, ...]]:
         """Group -> the distinct words that matched, in order of first appearance. The text
         must already be `normalise`d (callers normalise once and scan several vocabularies)."""
+        words_found = self._regex.findall(normalised_text)
+        if not words_found:
+            return {}
         found: dict[str, list[str]] = {}
-        for match in self._regex.finditer(normalised_text):
-            word = match.group(0)
+        for word in words_found:
             groups = self._memo.get(word)
             if groups is None:
                 exact = self._exact.get(word)

@@ -22,7 +22,7 @@ from treatydesk.errors import ErrorItem, InvalidInput
 from treatydesk.parties.conduct import ConductTaxonomy, conduct_taxonomy
 from treatydesk.parties.profile import PartyProfile
 from treatydesk.safeguards.facts import gather
-from treatydesk.safeguards.findings import Decision, Finding, Outcome
+from treatydesk.safeguards.findings import _SEVERITY, Decision, Finding, Outcome
 from treatydesk.safeguards.policy import PolicyPack
 from treatydesk.safeguards.rules import RULES, Context, Figures, Rule
 from treatydesk.safeguards.vocabulary import Vocabulary, vocabulary
@@ -44,6 +44,11 @@ class RuleRegistry:
     recalled: Mapping[str, bool]
     #: sha256 over the rule set, the figures and the data tables (not the policy)
     digest: str
+    #: (rule, relies on a recalled paragraph) in order, read once per evaluation
+    entries: tuple[tuple[Rule, bool], ...]
+    #: every rule is in effect from in_effect_from to in_effect_until (None: open-ended)
+    in_effect_from: dt.date
+    in_effect_until: dt.date | None
 
 
 def _is_recalled(reference: str, recalled: frozenset[str]) -> bool:
@@ -79,6 +84,8 @@ def rule_registry() -> RuleRegistry:
         "taxonomy": taxonomy.digest,
         "vocabulary": vocab.digest,
     }, sort_keys=True, separators=(",", ":"))
+    recalled_by_rule = {r.id: any(_is_recalled(a, recalled) for a in r.articles) for r in RULES}
+    untils = [r.until for r in RULES if r.until is not None]
     return RuleRegistry(
         rules=RULES,
         figures=Figures(
@@ -89,8 +96,11 @@ def rule_registry() -> RuleRegistry:
         ),
         taxonomy=taxonomy,
         vocabulary=vocab,
-        recalled={r.id: any(_is_recalled(a, recalled) for a in r.articles) for r in RULES},
+        recalled=recalled_by_rule,
         digest=hashlib.sha256(canonical.encode()).hexdigest(),
+        entries=tuple((r, recalled_by_rule[r.id]) for r in RULES),
+        in_effect_from=max((r.since or dt.date.min) for r in RULES),
+        in_effect_until=min(untils) if untils else None,
     )
 
 
@@ -104,6 +114,7 @@ def revision(policy: PolicyPack) -> str:
     return _revision(rule_registry().digest, policy.digest)
 
 
+@lru_cache(maxsize=4096)
 def _standing_key(standing: Standing | None) -> str:
     if standing is None:
         return "-"
@@ -137,40 +148,56 @@ def evaluate(
             f"policy pack '{policy.name}' is for the desk of {policy.party}, but request "
             f"{request.reference} is addressed to {request.requested_party}")
     registry = rule_registry()
+    requesting_key = request.requesting_party
+    requested_key = request.requested_party
+    requesting_standing = standings.get(requesting_key)
+    requested_standing = standings.get(requested_key)
+    # the rules read the standings of the two parties only; keeping just those makes the
+    # decision (and its sentences, built later) independent of later changes to `standings`
+    snapshot: dict[str, Standing] = {}
+    if requesting_standing is not None:
+        snapshot[requesting_key] = requesting_standing
+    if requested_standing is not None:
+        snapshot[requested_key] = requested_standing
     ctx = Context(
         request=request, on=on, requested=requested, requesting=requesting,
-        standings=standings, policy=policy,
+        standings=snapshot, policy=policy,
         facts=gather(request, registry.taxonomy, registry.figures.serious_crime_threshold_years),
         figures=registry.figures, taxonomy=registry.taxonomy, vocabulary=registry.vocabulary,
     )
     findings: list[Finding] = []
     worst = Outcome.NOT_APPLICABLE
-    recalled = registry.recalled
-    for rule in registry.rules:
-        if not rule.in_effect(on):
-            findings.append(Finding(rule.id, Outcome.NOT_APPLICABLE, rule.articles,
-                                    f"Rule {rule.id} is not in effect on {on}."))
+    worst_severity = 0
+    severity = _SEVERITY
+    new_finding = tuple.__new__
+    all_in_effect = registry.in_effect_from <= on and (
+        registry.in_effect_until is None or on <= registry.in_effect_until)
+    for rule, relies_on_recalled in registry.entries:
+        if not all_in_effect and not rule.in_effect(on):
+            findings.append(Finding.given(rule.id, Outcome.NOT_APPLICABLE, rule.articles,
+                                          f"Rule {rule.id} is not in effect on {on}."))
             continue
-        outcome, sentence, facts = rule.check(ctx)
-        findings.append(Finding(rule.id, outcome, rule.articles, sentence, facts,
-                                recalled[rule.id]))
-        if outcome.severity > worst.severity:
+        outcome = rule.decide(ctx)
+        # Finding(rule.id, outcome, ...) without the call overhead: one per rule
+        findings.append(new_finding(Finding, (rule.id, outcome, rule.articles,
+                                              relies_on_recalled, rule.check, ctx, [])))
+        if severity[outcome] > worst_severity:
             worst = outcome
+            worst_severity = severity[outcome]
     two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
            or policy.needs_two_reviewers(request.kind))
     decision_revision = _revision(registry.digest, policy.digest)
     identity = "\n".join((
         decision_revision, on.isoformat(), request.model_dump_json(), requested.digest,
         requesting.digest if requesting is not None else "-",
-        _standing_key(standings.get(request.requesting_party)),
-        _standing_key(standings.get(request.requested_party)),
+        _standing_key(requesting_standing), _standing_key(requested_standing),
     ))
     return Decision(
         decision_id=hashlib.sha256(identity.encode()).hexdigest()[:32],
         request_reference=request.reference,
         kind=request.kind.value,
-        requesting_party=request.requesting_party,
-        requested_party=request.requested_party,
+        requesting_party=requesting_key,
+        requested_party=requested_key,
         on=on,
         outcome=worst,
         findings=tuple(findings),

@@ -46,14 +46,24 @@ def years_text(value: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RequestFacts:
+    request: CooperationRequest
     offences: tuple[OffenceFacts, ...]
     #: every descriptive text of the request, normalised and joined (for vocabulary scans)
     all_text: str
-    #: measures, data descriptions and identifiers (for the bulk-scope scan)
-    scope_text: str
-    emergency_text: str
     any_serious: bool
     any_convention_offence: bool
+
+    def scope_text(self) -> str:
+        """Measures, data descriptions and identifiers, normalised and joined (for the
+        bulk-scope scan; built only by the rule that reads it)."""
+        request = self.request
+        parts: list[str | None] = list(request.measures_sought)
+        parts.extend(item.description for item in request.data_requested)
+        parts.extend(subject.identifier_value for subject in request.subjects)
+        return _join(parts)
+
+    def emergency_text(self) -> str:
+        return _join([self.request.emergency_justification])
 
 
 def _join(parts: list[str | None]) -> str:
@@ -84,16 +94,10 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy,
             serious = offence.max_penalty_years >= threshold_years
         offences.append(OffenceFacts(index, offence, found, tuple(articles), serious, protected))
         texts.extend((offence.label, offence.conduct_description, offence.legal_provision))
-    scope_parts: list[str | None] = list(request.measures_sought)
-    for item in request.data_requested:
-        scope_parts.append(item.description)
-    for subject in request.subjects:
-        scope_parts.append(subject.identifier_value)
     return RequestFacts(
+        request=request,
         offences=tuple(offences),
         all_text=_join(texts),
-        scope_text=_join(scope_parts),
-        emergency_text=_join([request.emergency_justification]),
         any_serious=any(o.serious for o in offences),
         any_convention_offence=any(o.convention_articles for o in offences),
     )

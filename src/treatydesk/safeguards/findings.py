@@ -1,15 +1,17 @@
 """Outcomes, findings and decisions: what the engine returns.
 
-Plain slotted dataclasses (no pydantic in the hot path). A Decision serialises to one JSON
+Plain slotted dataclasses and tuples (no pydantic in the hot path); a finding's sentence is
+built only when read. A Decision serialises to one JSON
 record for the audit log with `as_record()`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -51,20 +53,102 @@ _LEVEL_MINIMUM: dict[ExplainLevel, int] = {
 }
 
 
-class Finding(NamedTuple):
-    """One rule's conclusion. A NamedTuple: immutable, and the cheapest object Python builds
-    (an evaluation makes one per rule)."""
+#: how a finding explains itself: called with its evaluation context (the rule's `check`), it
+#: gives (outcome, sentence, facts)
+Explain = Callable[[Any], tuple["Outcome", str, tuple[tuple[str, str], ...]]]
 
-    rule_id: str
-    outcome: Outcome
-    #: the articles and paragraphs this finding rests on
-    articles: tuple[str, ...]
-    #: one sentence built from the facts
-    sentence: str
-    #: the facts the rule read, as (name, value shown) pairs
-    facts: tuple[tuple[str, str], ...] = ()
-    #: True when a cited paragraph is still marked [R] (recalled, not verified)
-    relies_on_recalled: bool = False
+
+def _given(explanation: Any) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+    return explanation  # type: ignore[no-any-return]
+
+
+class ExplanationMismatch(AssertionError):
+    """A rule's explanation reached another outcome than its decision: a bug in the rule."""
+
+
+class Finding(tuple):  # type: ignore[type-arg]
+    """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
+    is still marked [R], decided on every evaluation; its sentence and the facts read are built
+    only when first read (from the rule's explanation over the same, unchanged inputs) and then
+    kept. Immutable; two findings are equal when they show the same thing."""
+
+    __slots__ = ()
+
+    def __new__(cls, rule_id: str, outcome: Outcome, articles: tuple[str, ...],
+                relies_on_recalled: bool, explain: Explain, context: Any) -> Finding:
+        return tuple.__new__(cls, (rule_id, outcome, articles, relies_on_recalled, explain,
+                                   context, []))
+
+    @property
+    def rule_id(self) -> str:
+        return self[0]  # type: ignore[no-any-return]
+
+    @property
+    def outcome(self) -> Outcome:
+        return self[1]  # type: ignore[no-any-return]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """The articles and paragraphs this finding rests on."""
+        return self[2]  # type: ignore[no-any-return]
+
+    @property
+    def relies_on_recalled(self) -> bool:
+        """True when a cited paragraph is still marked [R] (recalled, not verified)."""
+        return self[3]  # type: ignore[no-any-return]
+
+    def _explained(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        kept: list[tuple[str, tuple[tuple[str, str], ...]]] = self[6]
+        if not kept:
+            outcome, sentence, facts = self[4](self[5])
+            if outcome is not self[1]:
+                raise ExplanationMismatch(
+                    f"rule {self[0]} decided {self[1].value} but explains {outcome.value}")
+            kept.append((sentence, facts))
+        return kept[0]
+
+    @property
+    def sentence(self) -> str:
+        """One sentence built from the facts."""
+        return self._explained()[0]
+
+    @property
+    def facts(self) -> tuple[tuple[str, str], ...]:
+        """The facts the rule read, as (name, value shown) pairs."""
+        return self._explained()[1]
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (self[0], self[1], self[2], self.sentence, self.facts, self[3])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self is other or self._shown() == other._shown()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._shown())
+
+    def __repr__(self) -> str:
+        return (f"Finding(rule_id={self.rule_id!r}, outcome={self.outcome!r}, "
+                f"articles={self.articles!r}, sentence={self.sentence!r}, "
+                f"facts={self.facts!r}, relies_on_recalled={self.relies_on_recalled!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copied or pickled with its explanation built (not with its evaluation context)
+        return (Finding.given, (self.rule_id, self.outcome, self.articles, self.sentence,
+                                self.facts, self.relies_on_recalled))
+
+    @classmethod
+    def given(cls, rule_id: str, outcome: Outcome, articles: tuple[str, ...], sentence: str,
+              facts: tuple[tuple[str, str], ...] = (),
+              relies_on_recalled: bool = False) -> Finding:
+        """A finding whose sentence and facts are already built."""
+        return cls(rule_id, outcome, articles, relies_on_recalled, _given,
+                   (outcome, sentence, facts))
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,6 +1,12 @@
 """The safeguard rules, as code. Each rule has a stable id, a version, the articles and
 paragraphs it rests on, the period it is valid, the facts it reads and the outcomes it can
-give; its check returns ONE finding with one sentence built from the facts.
+give. Each rule is two functions over the same Context:
+
+- `decide` (the hot path, run on every evaluation): the outcome only, plus the rule's effects on
+  the decision (conditions, emergency, two reviewers); it builds no text;
+- `check` (the explanation, run only when a finding's sentence or facts are read): the outcome
+  again with ONE sentence built from the facts and the facts read. It has no effects, and a
+  finding refuses to show an explanation whose outcome differs from the decided one.
 
 Every figure comes from `treatydesk.convention` (figures.yaml); every article reference is
 checked against the Convention when the registry loads (`rule_registry()`).
@@ -13,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from treatydesk.cooperation.contents import missing_contents
+from treatydesk.cooperation.contents import missing_contents, requirements
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
@@ -63,6 +69,7 @@ class Context:
 
 
 Check = Callable[[Context], tuple[Outcome, str, tuple[tuple[str, str], ...]]]
+Decide = Callable[[Context], Outcome]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,7 @@ class Rule:
     facts: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
     check: Check
+    decide: Decide
     since: dt.date | None = ADOPTED
     until: dt.date | None = None
 
@@ -451,7 +459,7 @@ def check_specificity(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str]
     policy = ctx.policy
     outcomes: list[Outcome] = []
     clauses: list[str] = []
-    bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text).get("bulk", ())
+    bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text()).get("bulk", ())
     wildcards = [s.identifier_value for s in request.subjects
                  if "*" in s.identifier_value or "%" in s.identifier_value]
     if bulk or wildcards:
@@ -495,7 +503,6 @@ def check_intrusive(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], 
     content = any(item.category is DataCategory.CONTENT for item in request.data_requested)
     if request.kind not in INTRUSIVE_KINDS and not content:
         return OC.NOT_APPLICABLE, "No content data or real-time collection is sought.", ()
-    ctx.two_reviewers = True
     what = ("interception of content data (46)" if request.kind is RequestKind.CONTENT_INTERCEPTION
             else "real-time collection of traffic data (45)"
             if request.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
@@ -562,22 +569,6 @@ def check_personal_data(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, st
     request = ctx.request
     if request.kind is RequestKind.EXTRADITION:
         return OC.NOT_APPLICABLE, "Extradition transfers a person, not data.", ()
-    requested, requesting = request.requested_party, request.requesting_party
-    ctx.conditions.extend((
-        Condition("36(1)", f"Transfer only as the law of {requested} allows; no transfer where "
-                           f"its data-protection law forbids it."),
-        Condition("36(2)", f"{requesting} applies effective and appropriate safeguards to the "
-                           f"personal data it receives."),
-        Condition("36(3)", f"No onward transfer to a third country or international "
-                           f"organization without the prior written authorization of "
-                           f"{requested}."),
-        Condition("40(19)", f"Use only for the proceeding described; other use needs the prior "
-                            f"consent of {requested}."),
-    ))
-    if request.confidentiality:
-        ctx.conditions.append(Condition(
-            "40(20)", f"Keep the request confidential, or tell {requesting} that this is not "
-                      f"possible."))
     return OC.PASS, (
         "Any personal data produced goes with the transfer conditions of 36(1)-(3) and the use "
         "limitation of 40(19), listed in the decision's conditions."), ()
@@ -588,9 +579,6 @@ def check_preservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str
     minimum = ctx.figures.preservation_minimum_days
     facts = (("preservation_minimum_days", str(minimum)),)
     if request.kind is RequestKind.PRESERVATION:
-        ctx.conditions.append(Condition(
-            "42(7)", f"Preserve for at least {minimum} days, and keep preserving while the "
-                     f"follow-up request is decided."))
         asked = request.preservation.duration_days if request.preservation else None
         if asked is not None and asked < minimum:
             return OC.WARN, (
@@ -667,17 +655,15 @@ def check_emergency(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], 
     claimed = request.urgency is Urgency.EMERGENCY
     if not claimed and request.kind is not RequestKind.EMERGENCY_DISCLOSURE:
         return OC.NOT_APPLICABLE, "No emergency is claimed.", ()
-    text = ctx.facts.emergency_text
+    text = ctx.facts.emergency_text()
     risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
     soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
     facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
     if risk and soon:
-        ctx.emergency = True
         return OC.PASS, (
             f"The request describes a risk to life or safety ({_quote(risk)}) that is imminent "
             f"({_quote(soon)}): an emergency within 2(o)."), facts
     if risk:
-        ctx.emergency = True
         return OC.CONSULT, (
             f"The request describes a risk to life or safety ({_quote(risk)}) but nothing shows "
             f"it is imminent; a reviewer confirms the emergency (2(o))."), facts
@@ -728,13 +714,368 @@ def check_fiscal(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...
         f"{labels} involves fiscal matters, which alone are no ground to refuse ({article})."), ()
 
 
+# ------------------------------------------------------------ the hot path: outcomes only
+#
+# One `decide_*` per rule: the same outcome as its `check_*` above, without building any text.
+# Cheap tests come first, and a rule stops as soon as its outcome can no longer change.
+
+_SEV = {outcome: outcome.severity for outcome in Outcome}
+
+
+def _bound(standing: Standing | None, on: dt.date) -> bool:
+    return (standing is not None and standing.consent is not None
+            and standing.in_force_from is not None and on >= standing.in_force_from)
+
+
+def decide_in_force(ctx: Context) -> Outcome:
+    request = ctx.request
+    standings = ctx.standings
+    if (_bound(standings.get(request.requesting_party), ctx.on)
+            and _bound(standings.get(request.requested_party), ctx.on)):
+        return OC.PASS
+    return OC.REFUSE
+
+
+def decide_scope(ctx: Context) -> Outcome:
+    offences = ctx.facts.offences
+    if not offences:
+        if ctx.request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+            return OC.NOT_APPLICABLE
+        return OC.MISSING
+    in_scope: Outcome | None = None
+    out_of_scope: Outcome | None = None
+    for item in offences:
+        claimed = item.offence.claimed_convention_article
+        if item.convention_articles or item.serious:
+            outcome = (OC.WARN if claimed is not None
+                       and claimed not in item.convention_articles else OC.PASS)
+            if in_scope is None or _SEV[outcome] > _SEV[in_scope]:
+                in_scope = outcome
+            continue
+        if item.serious is None:
+            outcome = OC.MISSING
+        elif claimed is not None:
+            outcome = OC.CONSULT
+        else:
+            outcome = OC.REFUSE
+        if out_of_scope is None or _SEV[outcome] > _SEV[out_of_scope]:
+            out_of_scope = outcome
+    # one offence in scope is enough for the request to be within the Convention (35(1)); any
+    # other offence turns a pass into a warning
+    if in_scope is None:
+        assert out_of_scope is not None
+        return out_of_scope
+    return OC.WARN if out_of_scope is not None else in_scope
+
+
+def _dual_criminality_required(ctx: Context) -> bool:
+    kind = ctx.request.kind
+    if kind is RequestKind.PRESERVATION:
+        return ((ctx.requested.reservations.preservation_dual_criminality_42
+                 or ctx.policy.reservations.preservation_dual_criminality_42)
+                and not ctx.facts.any_convention_offence)
+    return ctx.policy.needs_dual_criminality(kind)
+
+
+def decide_dual_criminality(ctx: Context) -> Outcome:
+    if ctx.request.kind is RequestKind.EXTRADITION or not _dual_criminality_required(ctx):
+        return OC.NOT_APPLICABLE
+    offences = ctx.facts.offences
+    if not offences:
+        return OC.MISSING
+    worst = OC.PASS
+    catalogue = ctx.requested.domestic_offence
+    for item in offences:
+        if not item.categories:
+            outcome = OC.CONSULT
+        elif any(catalogue(c) is not None for c in item.categories):
+            continue  # pass
+        else:
+            return OC.REFUSE  # the most severe outcome this rule gives
+        if _SEV[outcome] > _SEV[worst]:
+            worst = outcome
+    return worst
+
+
+def decide_extradition(ctx: Context) -> Outcome:
+    if ctx.request.kind is not RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE
+    offences = ctx.facts.offences
+    if not offences:
+        return OC.MISSING
+    threshold = ctx.figures.extradition_threshold_years
+    requested = ctx.requested
+    worst = OC.PASS
+    for item in offences:
+        offence = item.offence
+        if not item.convention_articles and offence.claimed_convention_article is None:
+            return OC.REFUSE
+        if not offence.max_penalty_life and offence.max_penalty_years is None:
+            outcome = OC.MISSING
+        elif not offence.max_penalty_life and (offence.max_penalty_years or 0) < threshold:
+            return OC.REFUSE
+        else:
+            domestic = [o for c in item.categories
+                        if (o := requested.domestic_offence(c)) is not None]
+            if not domestic:
+                if item.categories:
+                    return OC.REFUSE
+                outcome = OC.CONSULT
+            elif not max(domestic, key=lambda o: (o.life, o.max_penalty_years or 0)).at_least(
+                    threshold):
+                return OC.REFUSE
+            else:
+                continue  # pass
+        if _SEV[outcome] > _SEV[worst]:
+            worst = outcome
+    if (not requested.reservations.extradition_convention_legal_basis_37
+            and _SEV[OC.CONSULT] > _SEV[worst]):
+        worst = OC.CONSULT
+    return worst
+
+
+def decide_persecution(ctx: Context) -> Outcome:
+    for subject in ctx.request.subjects:
+        for flag in subject.profile_flags:
+            if flag is not ProfileFlag.SECURITY_RESEARCHER:
+                return OC.CONSULT
+    for item in ctx.facts.offences:
+        # protected conduct counts only when it is all the offence describes
+        if item.protected and len(item.protected) >= len(item.categories):
+            return OC.CONSULT
+    if ctx.vocabulary.persecution.matches(ctx.facts.all_text):
+        return OC.CONSULT
+    return OC.PASS
+
+
+def decide_indicators(ctx: Context) -> Outcome:
+    thresholds = ctx.policy.indicator_thresholds
+    if not thresholds:
+        return OC.NOT_APPLICABLE
+    requesting = ctx.requesting
+    if requesting is None:
+        return OC.WARN
+    absent = False
+    for threshold in thresholds:
+        value = requesting.indicator(threshold.indicator)
+        if value is None:
+            absent = True
+        elif threshold.triggered(value.value):
+            return OC.CONSULT
+    return OC.WARN if absent else OC.PASS
+
+
+def decide_research(ctx: Context) -> Outcome:
+    for subject in ctx.request.subjects:
+        if ProfileFlag.SECURITY_RESEARCHER in subject.profile_flags:
+            return OC.CONSULT
+    if ctx.vocabulary.research.matches(ctx.facts.all_text):
+        return OC.CONSULT
+    return OC.PASS
+
+
+def decide_specificity(ctx: Context) -> Outcome:
+    request = ctx.request
+    kind = request.kind
+    if kind not in _DATA_KINDS or (
+            kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
+        return OC.NOT_APPLICABLE
+    policy = ctx.policy
+    subjects = request.subjects
+    # consult is the most severe outcome here: the cheap tests first, the text scan last
+    if not subjects or len(subjects) > policy.max_subjects:
+        return OC.CONSULT
+    for subject in subjects:
+        if "*" in subject.identifier_value or "%" in subject.identifier_value:
+            return OC.CONSULT
+    warn = False
+    for item in request.data_requested:
+        if item.from_date is None or item.to_date is None:
+            if request.collection_period is None:
+                if item.category is DataCategory.CONTENT:
+                    return OC.CONSULT
+                warn = True
+        elif (item.to_date - item.from_date).days + 1 > policy.max_data_period_days:
+            warn = True
+        if not (item.justification and item.justification.strip()):
+            warn = True
+    if ctx.vocabulary.bulk.matches(ctx.facts.scope_text()):
+        return OC.CONSULT
+    return OC.WARN if warn else OC.PASS
+
+
+def decide_intrusive(ctx: Context) -> Outcome:
+    request = ctx.request
+    if request.kind not in INTRUSIVE_KINDS and not any(
+            item.category is DataCategory.CONTENT for item in request.data_requested):
+        return OC.NOT_APPLICABLE
+    ctx.two_reviewers = True
+    return OC.WARN if ctx.facts.any_serious else OC.REFUSE
+
+
+def decide_real_time_reservation(ctx: Context) -> Outcome:
+    limited = ctx.requested.reservations.real_time_collection_offences_23_3
+    if ctx.request.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
+        return OC.NOT_APPLICABLE
+    for item in ctx.facts.offences:
+        for category in item.categories:
+            if category in limited:
+                return OC.PASS
+    return OC.REFUSE
+
+
+def decide_misuse_reservation(ctx: Context) -> Outcome:
+    if not (ctx.requested.reservations.misuse_of_devices_11_3
+            or ctx.policy.reservations.misuse_of_devices_11_3):
+        return OC.NOT_APPLICABLE
+    devices = [item for item in ctx.facts.offences if "misuse_of_devices" in item.categories]
+    if not devices:
+        return OC.NOT_APPLICABLE
+    for item in devices:
+        if (set(item.convention_articles) == {11}
+                and "misuse_of_credentials" not in item.categories):
+            return OC.CONSULT
+    return OC.PASS
+
+
+@lru_cache(maxsize=4096)
+def _transfer_conditions(requested: str, requesting: str,
+                         confidential: bool) -> tuple[Condition, ...]:
+    # party pairs recur across requests: build each pair's conditions once
+    conditions: tuple[Condition, ...] = (
+        Condition("36(1)", f"Transfer only as the law of {requested} allows; no transfer where "
+                           f"its data-protection law forbids it."),
+        Condition("36(2)", f"{requesting} applies effective and appropriate safeguards to the "
+                           f"personal data it receives."),
+        Condition("36(3)", f"No onward transfer to a third country or international "
+                           f"organization without the prior written authorization of "
+                           f"{requested}."),
+        Condition("40(19)", f"Use only for the proceeding described; other use needs the prior "
+                            f"consent of {requested}."),
+    )
+    if confidential:
+        conditions += (Condition(
+            "40(20)", f"Keep the request confidential, or tell {requesting} that this is not "
+                      f"possible."),)
+    return conditions
+
+
+def decide_personal_data(ctx: Context) -> Outcome:
+    request = ctx.request
+    if request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE
+    ctx.conditions.extend(_transfer_conditions(
+        request.requested_party, request.requesting_party, request.confidentiality))
+    return OC.PASS
+
+
+@lru_cache(maxsize=16)
+def _preservation_condition(minimum: int) -> Condition:
+    return Condition("42(7)", f"Preserve for at least {minimum} days, and keep preserving while "
+                              f"the follow-up request is decided.")
+
+
+def decide_preservation(ctx: Context) -> Outcome:
+    request = ctx.request
+    minimum = ctx.figures.preservation_minimum_days
+    if request.kind is RequestKind.PRESERVATION:
+        ctx.conditions.append(_preservation_condition(minimum))
+        asked = request.preservation.duration_days if request.preservation else None
+        return OC.WARN if asked is not None and asked < minimum else OC.PASS
+    earlier = False
+    for link in request.linked_requests:
+        if link.kind is RequestKind.PRESERVATION and link.date is not None:
+            if (request.date - link.date).days > minimum:
+                return OC.WARN
+            earlier = True
+    return OC.PASS if earlier else OC.NOT_APPLICABLE
+
+
+def decide_contents(ctx: Context) -> Outcome:
+    request = ctx.request
+    for item in requirements(request.kind):
+        if not item.present(request):
+            return OC.MISSING
+    return OC.PASS
+
+
+def decide_language(ctx: Context) -> Outcome:
+    accepted = ctx.policy.languages
+    if accepted is None:
+        accepted = ctx.requested.accepted_language_set
+    if not accepted:
+        return OC.WARN
+    return OC.PASS if ctx.request.language in accepted else OC.MISSING
+
+
+def decide_channel(ctx: Context) -> Outcome:
+    # no accepted channel recorded, or not one of them: a warning either way
+    return OC.PASS if ctx.request.channel in ctx.requested.accepted_channels else OC.WARN
+
+
+def decide_emergency(ctx: Context) -> Outcome:
+    request = ctx.request
+    if (request.urgency is not Urgency.EMERGENCY
+            and request.kind is not RequestKind.EMERGENCY_DISCLOSURE):
+        return OC.NOT_APPLICABLE
+    text = ctx.facts.emergency_text()
+    if ctx.vocabulary.emergency_risk.matches(text):
+        ctx.emergency = True
+        return OC.PASS if ctx.vocabulary.emergency_imminence.matches(text) else OC.CONSULT
+    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+        return OC.MISSING
+    return OC.WARN
+
+
+def decide_fiscal(ctx: Context) -> Outcome:
+    for item in ctx.facts.offences:
+        if item.offence.involves_fiscal_matters or "tax_evasion" in item.categories:
+            return OC.WARN
+    return OC.NOT_APPLICABLE
+
+
+def decide_essential_interests(ctx: Context) -> Outcome:
+    return OC.CONSULT
+
+
+def decide_similar_domestic_case(ctx: Context) -> Outcome:
+    if ctx.request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE
+    return OC.CONSULT
+
+
+_DECIDE: dict[Check, Decide] = {
+    check_in_force: decide_in_force,
+    check_scope: decide_scope,
+    check_dual_criminality: decide_dual_criminality,
+    check_extradition: decide_extradition,
+    check_persecution: decide_persecution,
+    check_indicators: decide_indicators,
+    check_research: decide_research,
+    check_specificity: decide_specificity,
+    check_intrusive: decide_intrusive,
+    check_real_time_reservation: decide_real_time_reservation,
+    check_misuse_reservation: decide_misuse_reservation,
+    check_personal_data: decide_personal_data,
+    check_preservation: decide_preservation,
+    check_contents: decide_contents,
+    check_language: decide_language,
+    check_channel: decide_channel,
+    check_emergency: decide_emergency,
+    check_fiscal: decide_fiscal,
+    check_essential_interests: decide_essential_interests,
+    check_similar_domestic_case: decide_similar_domestic_case,
+}
+
+
 # ----------------------------------------------------------------------------- the registry
 
 
 def _rule(id: str, title: str, articles: tuple[str, ...], facts: tuple[str, ...],
           outcomes: tuple[Outcome, ...], check: Check, version: int = 1) -> Rule:
+    decide = _DECIDE[check]
     return Rule(id=id, version=version, title=title, articles=articles, facts=facts,
-                outcomes=outcomes, check=check)
+                outcomes=outcomes, check=check, decide=decide)
 
 
 RULES: tuple[Rule, ...] = (
