@@ -12,6 +12,7 @@ from treatydesk.cli import (
     check_cmds,
     convention_cmds,
     desk_cmds,
+    org_cmds,
     request_cmds,
     status_cmds,
 )
@@ -27,7 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (desk_cmds, convention_cmds, status_cmds, request_cmds, check_cmds, audit_cmds):
+for module in (desk_cmds, convention_cmds, status_cmds, request_cmds, check_cmds, audit_cmds,
+               org_cmds):
     module.register(app)
 
 #: exit code for any error TreatyDesk reports on purpose (bad input, unavailable source...)
