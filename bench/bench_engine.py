@@ -8,7 +8,9 @@ family, profile flags, emergencies, bulk and open-ended data) from a fixed seed,
 - one evaluation: per-call latency, p50 and p99.
 
 Targets: >= 20,000 evaluations/s on one core; engine time <= 5x the baseline time; p99 of one
-evaluation < 1 ms. Medians over REPEATS runs. Exits 1 when a target is missed.
+evaluation < 1 ms. Medians over REPEATS runs; (a) and (b) interleaved chunk by chunk; each
+figure on the wall clock and on this process's CPU time (the machine may be shared). Exits 1
+when any target is missed on either clock.
 """
 
 from __future__ import annotations
@@ -129,48 +131,81 @@ def main() -> int:
     evaluate(requests[0], on=requests[0].date, requested=jobs[0][1], requesting=jobs[0][2],
              standings=standings, policy=policy)  # warm: loads rules, data, figures once
 
-    validate_times: list[float] = []
-    engine_times: list[float] = []
+    # (a) and (b) are interleaved chunk by chunk, so a burst of load from other processes on
+    # this shared machine hits both; each repeat gives one ratio, and medians are reported.
+    # Wall-clock and CPU time (time.process_time: this process only, i.e. the cost on one core
+    # without the time other processes take) are both measured and both printed.
+    chunk = 2_000
+    wall: dict[str, list[float]] = {"validate": [], "engine": []}
+    cpu: dict[str, list[float]] = {"validate": [], "engine": []}
     outcomes: dict[str, int] = {}
     for _ in range(args.repeats):
-        start = time.perf_counter()
-        for d in dicts:
-            CooperationRequest.model_validate(d)
-        validate_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        for request, requested, requesting in jobs:
-            decision = evaluate(request, on=request.date, requested=requested,
-                                requesting=requesting, standings=standings, policy=policy)
-            outcomes[decision.outcome.value] = outcomes.get(decision.outcome.value, 0) + 1
-        engine_times.append(time.perf_counter() - start)
+        spent = {"validate_wall": 0.0, "engine_wall": 0.0, "validate_cpu": 0.0,
+                 "engine_cpu": 0.0}
+        for begin in range(0, args.count, chunk):
+            part = dicts[begin:begin + chunk]
+            part_jobs = jobs[begin:begin + chunk]
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            for d in part:
+                CooperationRequest.model_validate(d)
+            wall1, cpu1 = time.perf_counter(), time.process_time()
+            for request, requested, requesting in part_jobs:
+                decision = evaluate(request, on=request.date, requested=requested,
+                                    requesting=requesting, standings=standings, policy=policy)
+                outcomes[decision.outcome.value] = outcomes.get(decision.outcome.value, 0) + 1
+            wall2, cpu2 = time.perf_counter(), time.process_time()
+            spent["validate_wall"] += wall1 - wall0
+            spent["engine_wall"] += wall2 - wall1
+            spent["validate_cpu"] += cpu1 - cpu0
+            spent["engine_cpu"] += cpu2 - cpu1
+        for what in ("validate", "engine"):
+            wall[what].append(spent[f"{what}_wall"])
+            cpu[what].append(spent[f"{what}_cpu"])
 
-    latencies: list[float] = []
+    # one evaluation: a separate timed sample (every request of the sample timed on its own)
+    wall_ms: list[float] = []
+    cpu_ms: list[float] = []
     for request, requested, requesting in jobs[: args.latency_sample]:
-        start = time.perf_counter_ns()
+        wall0, cpu0 = time.perf_counter_ns(), time.thread_time_ns()
         evaluate(request, on=request.date, requested=requested, requesting=requesting,
                  standings=standings, policy=policy)
-        latencies.append((time.perf_counter_ns() - start) / 1e6)
-    latencies.sort()
-    p50 = latencies[len(latencies) // 2]
-    p99 = latencies[int(len(latencies) * 0.99)]
+        cpu_ms.append((time.thread_time_ns() - cpu0) / 1e6)
+        wall_ms.append((time.perf_counter_ns() - wall0) / 1e6)
 
-    validate_median = statistics.median(validate_times)
-    engine_median = statistics.median(engine_times)
-    rate = args.count / engine_median
-    ratio = engine_median / validate_median
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
     kinds = len({d["kind"] for d in dicts})
     print(f"requests: {args.count} generated ({kinds} kinds, {len(PARTIES)} invented parties), "
-          f"{args.repeats} repeats, medians")
+          f"{args.repeats} repeats, (a)/(b) interleaved in chunks of {chunk}, medians")
     print(f"outcomes per run: { {k: v // args.repeats for k, v in sorted(outcomes.items())} }")
-    print(f"baseline (pydantic model_validate of the same dicts): {validate_median:.3f} s "
-          f"= {args.count / validate_median:,.0f} requests/s")
-    print(f"engine (evaluate): {engine_median:.3f} s = {rate:,.0f} requests/s "
-          f"[target >= {TARGET_RATE:,}] {'PASS' if rate >= TARGET_RATE else 'FAIL'}")
-    print(f"ratio engine/baseline: {ratio:.2f}x [target <= {TARGET_RATIO}x] "
-          f"{'PASS' if ratio <= TARGET_RATIO else 'FAIL'}")
-    print(f"one evaluation: p50 {p50:.3f} ms, p99 {p99:.3f} ms [target p99 < {TARGET_P99_MS} ms] "
-          f"{'PASS' if p99 < TARGET_P99_MS else 'FAIL'}")
-    ok = rate >= TARGET_RATE and ratio <= TARGET_RATIO and p99 < TARGET_P99_MS
+    results: dict[str, bool] = {}
+    for clock, times in (("wall", wall), ("cpu", cpu)):
+        validate_median = statistics.median(times["validate"])
+        engine_median = statistics.median(times["engine"])
+        rate = args.count / engine_median
+        ratio = statistics.median(e / v for e, v in zip(times["engine"], times["validate"],
+                                                         strict=True))
+        results[f"rate_{clock}"] = rate >= TARGET_RATE
+        results[f"ratio_{clock}"] = ratio <= TARGET_RATIO
+        print(f"[{clock}] (a) baseline, pydantic model_validate of the same dicts: "
+              f"{validate_median:.3f} s = {args.count / validate_median:,.0f} requests/s")
+        print(f"[{clock}] (b) engine, evaluate: {engine_median:.3f} s = {rate:,.0f} requests/s "
+              f"[target >= {TARGET_RATE:,}] {verdict(results[f'rate_{clock}'])}")
+        print(f"[{clock}] ratio (b)/(a), median of per-repeat ratios: {ratio:.2f}x "
+              f"[target <= {TARGET_RATIO}x] {verdict(results[f'ratio_{clock}'])}")
+    for clock, values in (("wall", wall_ms), ("cpu", cpu_ms)):
+        p50, p99 = pct(values, 0.50), pct(values, 0.99)
+        results[f"p99_{clock}"] = p99 < TARGET_P99_MS
+        print(f"[{clock}] one evaluation ({len(values)} timed singly): p50 {p50:.3f} ms, "
+              f"p99 {p99:.3f} ms [target p99 < {TARGET_P99_MS} ms] "
+              f"{verdict(results[f'p99_{clock}'])}")
+    ok = all(results.values())
+    print(f"overall (every target on both clocks): {verdict(ok)}")
     return 0 if ok else 1
 
 

@@ -53,10 +53,15 @@ class ConductCategory:
 
 
 class ConductTaxonomy:
-    __slots__ = ("categories", "digest", "_matcher")
+    __slots__ = ("categories", "digest", "_matcher", "offence_article", "protected_ids")
 
     def __init__(self, categories: tuple[ConductCategory, ...]) -> None:
         self.categories: dict[str, ConductCategory] = {c.id: c for c in categories}
+        #: category id -> the Convention offence article it shows (None when it shows none or
+        #: is protected conduct, which is never a Convention offence on its face)
+        self.offence_article: dict[str, int | None] = {
+            c.id: None if c.protected else c.convention_article for c in categories}
+        self.protected_ids: frozenset[str] = frozenset(c.id for c in categories if c.protected)
         self._matcher = TermMatcher({c.id: c.terms for c in categories})
         canonical = json.dumps(
             [[c.id, c.convention_article, c.protected, c.reservable_under, list(c.terms)]

@@ -6,16 +6,16 @@ not in each rule) keeps one evaluation well under a millisecond.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from treatydesk.cooperation.request import CooperationRequest, Offence
-from treatydesk.parties.conduct import ConductCategory, ConductTaxonomy
+from treatydesk.parties.conduct import ConductTaxonomy
 from treatydesk.parties.vocabulary import normalise
 
 
-@dataclass(frozen=True, slots=True)
-class OffenceFacts:
-    index: int
+class OffenceFacts(NamedTuple):
+    #: the offence's position in request.offences
+    position: int
     offence: Offence
     #: conduct category id -> words that matched in the conduct description (label ignored)
     categories: dict[str, tuple[str, ...]]
@@ -44,8 +44,7 @@ def years_text(value: float) -> str:
     return _years(value)
 
 
-@dataclass(frozen=True, slots=True)
-class RequestFacts:
+class RequestFacts(NamedTuple):
     request: CooperationRequest
     offences: tuple[OffenceFacts, ...]
     #: every descriptive text of the request, normalised and joined (for vocabulary scans)
@@ -72,20 +71,21 @@ def _join(parts: list[str | None]) -> str:
 
 def gather(request: CooperationRequest, taxonomy: ConductTaxonomy,
            threshold_years: float) -> RequestFacts:
-    categories_by_id: dict[str, ConductCategory] = taxonomy.categories
+    offence_article = taxonomy.offence_article
+    protected_ids = taxonomy.protected_ids
+    classify = taxonomy.classify_normalised
     offences: list[OffenceFacts] = []
     texts: list[str | None] = [request.facts_summary, request.purpose, request.procedure_wishes]
     if request.proceeding is not None:
         texts.append(request.proceeding.subject_matter)
     for index, offence in enumerate(request.offences):
-        conduct = normalise(offence.conduct_description)
-        found = taxonomy.classify_normalised(conduct)
-        articles = sorted({
-            article for cid in found
-            if (article := categories_by_id[cid].convention_article) is not None
-            and not categories_by_id[cid].protected
-        })
-        protected = tuple(cid for cid in found if categories_by_id[cid].protected)
+        found = classify(normalise(offence.conduct_description))
+        if found:
+            articles = sorted({article for cid in found
+                               if (article := offence_article[cid]) is not None})
+            protected = tuple(cid for cid in found if cid in protected_ids)
+        else:
+            articles, protected = [], ()
         if offence.max_penalty_life:
             serious: bool | None = True
         elif offence.max_penalty_years is None:
@@ -94,10 +94,6 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy,
             serious = offence.max_penalty_years >= threshold_years
         offences.append(OffenceFacts(index, offence, found, tuple(articles), serious, protected))
         texts.extend((offence.label, offence.conduct_description, offence.legal_provision))
-    return RequestFacts(
-        request=request,
-        offences=tuple(offences),
-        all_text=_join(texts),
-        any_serious=any(o.serious for o in offences),
-        any_convention_offence=any(o.convention_articles for o in offences),
-    )
+    return RequestFacts(request, tuple(offences), _join(texts),
+                        any(o.serious for o in offences),
+                        any(o.convention_articles for o in offences))

@@ -183,7 +183,7 @@ def check_scope(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]
     facts: list[tuple[str, str]] = [("serious_crime_threshold_years", f"{threshold:g}")]
     for item in offences:
         label = f"'{item.offence.label}'"
-        facts.append((f"offences[{item.index}]",
+        facts.append((f"offences[{item.position}]",
                       f"categories={sorted(item.categories)} penalty={item.penalty_text}"))
         note = _claimed_note(item)
         if item.convention_articles:
@@ -272,7 +272,7 @@ def check_dual_criminality(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str,
             continue
         matched = [(c, o) for c in item.categories
                    if (o := requested.domestic_offence(c)) is not None]
-        facts.append((f"offences[{item.index}].categories", ", ".join(sorted(item.categories))))
+        facts.append((f"offences[{item.position}].categories", ", ".join(sorted(item.categories))))
         if matched:
             category, offence = matched[0]
             outcomes.append(OC.PASS)
