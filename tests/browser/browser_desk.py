@@ -91,12 +91,15 @@ def new_context(browser: Browser) -> BrowserContext:
 
 
 
-def sign_in(page: Page, server: DeskServer, username: str, password: str | None = None) -> None:
+def sign_in(page: Page, server: DeskServer, username: str, password: str | None = None,
+            landing: str = "/cases") -> None:
+    """Sign in from the sign-in page itself (no `next`) and wait for the role's landing page:
+    /cases for officers and reviewers, /audit for auditors, /admin/users for admins."""
     page.goto(server.url("/login"))
     page.fill("#username", username)
     page.fill("#password", password or server.passwords[username])
     page.click("#login-submit")
-    page.wait_for_url(server.url("/cases"))
+    page.wait_for_url(server.url(landing))
 
 
 

@@ -4,13 +4,15 @@ Playwright (never a downloaded browser).
 
 The first administrator signs in with the credential `init` printed and, through the admin
 pages, creates the people of organisation A and uploads the party profiles and the policy pack
-the safeguards check needs. Organisation B is written with the store layer, because no service
-or page creates organisations yet; its officer is then created by its admin through the
-service. A missing Chromium or a server that does not start fails the tests, never skips them.
+the safeguards check needs. Organisation B is made as the deployment operator makes one,
+with `treatydesk org create` (its admin's credential read from what the command prints once);
+its officer is then created by that admin through the access service. A missing Chromium or a
+server that does not start fails the tests, never skips them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -51,27 +53,29 @@ def _wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log: Pa
                 f"{log.read_text(errors='replace')[-3000:]}")
 
 
-def _make_organisation_b(home: Path, passwords: dict[str, str]) -> None:
-    """Organisation B with an admin (store layer: no service creates organisations yet) and an
-    officer created by that admin through the access service (audited)."""
-    from treatydesk.services.access import AccessService, hash_password
-    from treatydesk.services.common import utcnow
+def _make_organisation_b(
+    cli: str, env: dict[str, str], home: Path, passwords: dict[str, str]
+) -> None:
+    """Organisation B and its admin made by the operator's command (audited), and an officer
+    created by that admin through the access service (audited)."""
+    from treatydesk.services.access import AccessService
     from treatydesk.settings import load_settings
-    from treatydesk.store import desk_repo
     from treatydesk.store.db import Database
 
+    made = subprocess.run([cli, "org", "create", "Desk B", "--admin", "admin-b", "--json"],
+                          env=env, capture_output=True, text=True, timeout=120, check=False,
+                          cwd=home)
+    if made.returncode != 0:
+        pytest.fail(f"`treatydesk org create` failed ({made.returncode}):\n{made.stderr}")
+    admin_b_password = json.loads(made.stdout)["admin"]["password"]
     db = Database(load_settings({"TREATYDESK_HOME": str(home)}))
     try:
-        with db.transaction() as session:
-            org = desk_repo.create_organisation(session, name="Desk B", at=utcnow())
-            desk_repo.create_user(session, org_id=org.id, username="admin-b", role="admin",
-                                  password_hash=hash_password(PASSWORD), at=utcnow())
         access = AccessService(db)
-        admin_b = access.login("admin-b", PASSWORD, "127.0.0.1")
+        admin_b = access.login("admin-b", admin_b_password, "127.0.0.1")
         access.create_user(admin_b, username="officer-b", role="officer", password=PASSWORD)
     finally:
         db.dispose()
-    passwords.update({"admin-b": PASSWORD, "officer-b": PASSWORD})
+    passwords.update({"admin-b": admin_b_password, "officer-b": PASSWORD})
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +91,7 @@ def desk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeskServer
         pytest.fail(f"`treatydesk init` failed ({init.returncode}):\n{init.stdout}\n{init.stderr}")
     username, password = first_admin_credential(init.stdout)
     passwords = {username: password}
-    _make_organisation_b(home, passwords)
+    _make_organisation_b(cli, env, home, passwords)
     port = free_port()
     log = home / "serve.log"
     with log.open("wb") as sink:
@@ -140,7 +144,7 @@ def desk(desk_server: DeskServer, browser: Browser) -> DeskServer:
     made = new_context(browser)
     try:
         page = made.new_page()
-        sign_in(page, desk_server, desk_server.admin_username)
+        sign_in(page, desk_server, desk_server.admin_username, landing="/admin/users")
         admin_landing = page.locator("main").inner_text()
         page.goto(desk_server.url("/admin/users"))
         for username, role in PEOPLE_A.items():

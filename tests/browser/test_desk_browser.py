@@ -255,7 +255,7 @@ def test_audit_view_shows_the_chain_verified(
 ) -> None:
     case_id, _ = interception_case
     page = context.new_page()
-    sign_in(page, desk, "auditor-a")
+    sign_in(page, desk, "auditor-a", landing="/audit")
     page.goto(desk.url("/audit"))
     expect(page.locator("#nav-audit")).to_have_attribute("aria-current", "page")
     expect(page.locator("#chain-state")).to_have_text(
@@ -271,9 +271,34 @@ def test_audit_view_shows_the_chain_verified(
 
 
 def test_the_admin_does_not_land_on_an_error_after_signing_in(desk: DeskServer) -> None:
-    # sign-in redirects to /cases by default, which the admin role may not read (nor may the
-    # auditor role); the first page after signing in must not be an error
+    # the admin role may not read cases (nor may the auditor role); the first page after
+    # signing in must not be an error (the desk fixture signed in and waited for /admin/users)
     first_line = desk.admin_landing.split("\n", 1)[0]
     assert "Error" not in first_line, (
         "after signing in, the administrator lands on an error page:\n"
         + desk.admin_landing[:300])
+    assert first_line.strip() == "Users of your organisation", desk.admin_landing[:300]
+
+
+def test_the_auditor_lands_on_the_audit_trail(desk: DeskServer, context: BrowserContext) -> None:
+    page = context.new_page()
+    sign_in(page, desk, "auditor-a", landing="/audit")
+    expect(page.locator("h1")).not_to_contain_text("Error")
+    expect(page.locator("#chain-state")).to_contain_text("Chain verified")
+    expect(page.locator("#nav-audit")).to_have_attribute("aria-current", "page")
+    # the navigation offers only what an auditor can use: no requests, no administration
+    for hidden in ("#nav-cases", "#nav-new", "#nav-users", "#nav-profiles"):
+        expect(page.locator(hidden)).to_have_count(0)
+
+
+def test_the_admin_navigation_offers_no_case_or_audit_pages(
+    desk: DeskServer, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    sign_in(page, desk, desk.admin_username, password=desk.admin_password,
+            landing="/admin/users")
+    expect(page.locator("#nav-users")).to_have_attribute("aria-current", "page")
+    for hidden in ("#nav-cases", "#nav-new", "#nav-audit"):
+        expect(page.locator(hidden)).to_have_count(0)
+    page.click("#nav-profiles")
+    expect(page.locator("h1")).not_to_contain_text("Error")

@@ -1,5 +1,6 @@
 """A desk app on the shared `database` fixture (SQLite and PostgreSQL) with two organisations:
-A (admin, officer, reviewer x2, auditor) and B (officer), the example profiles and policy of
+A (admin, officer, reviewer x2, auditor) and B (admin-b made by the operator's service,
+officer), the example profiles and policy of
 organisation A uploaded, and helpers to sign in through the form and to get API tokens."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from treatydesk.services.access import (
     bootstrap_first_admin,
     hash_password,
 )
+from treatydesk.services.organisations import create_organisation
 from treatydesk.services.principal import Role
 from treatydesk.store import desk_repo
 from treatydesk.store.db import Database
@@ -74,8 +76,7 @@ def desk(database: Database) -> Iterator[Desk]:
     status_service.ensure_bundled(database)
     admin_password = bootstrap_first_admin(database, organisation_name="Org A")
     assert admin_password is not None
-    with database.transaction() as session:
-        org_b = desk_repo.create_organisation(session, name="Org B", at=datetime.now(UTC)).id
+    org_b = create_organisation(database, name="Org B", admin_username="admin-b").organisation.id
     for name, role in (("officer-a", Role.OFFICER), ("reviewer-a", Role.REVIEWER),
                        ("reviewer-a2", Role.REVIEWER), ("auditor-a", Role.AUDITOR)):
         _user(database, 1, name, role)
