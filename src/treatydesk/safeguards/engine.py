@@ -177,10 +177,11 @@ def evaluate(
             findings.append(Finding.given(rule.id, Outcome.NOT_APPLICABLE, rule.articles,
                                           f"Rule {rule.id} is not in effect on {on}."))
             continue
-        outcome = rule.decide(ctx)
+        outcome, detail = rule.decide(ctx)
         # Finding(rule.id, outcome, ...) without the call overhead: one per rule
         findings.append(new_finding(Finding, (rule.id, outcome, rule.articles,
-                                              relies_on_recalled, rule.check, ctx, [])))
+                                              relies_on_recalled, rule.explain, ctx, detail,
+                                              [])))
         if severity[outcome] > worst_severity:
             worst = outcome
             worst_severity = severity[outcome]

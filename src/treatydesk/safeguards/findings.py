@@ -53,12 +53,14 @@ _LEVEL_MINIMUM: dict[ExplainLevel, int] = {
 }
 
 
-#: how a finding explains itself: called with its evaluation context (the rule's `check`), it
-#: gives (outcome, sentence, facts)
-Explain = Callable[[Any], tuple["Outcome", str, tuple[tuple[str, str], ...]]]
+#: how a finding renders its explanation: called with its evaluation context, its decided
+#: outcome and the detail its rule's decide step kept, it gives (sentence, facts); it only
+#: formats, so reading a sentence never changes what was decided
+Render = Callable[[Any, "Outcome", Any], tuple[str, tuple[tuple[str, str], ...]]]
 
 
-def _given(explanation: Any) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+def _given(explanation: Any, outcome: Outcome,
+           detail: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
     return explanation  # type: ignore[no-any-return]
 
 
@@ -68,16 +70,17 @@ class ExplanationMismatch(AssertionError):
 
 class Finding(tuple):  # type: ignore[type-arg]
     """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
-    is still marked [R], decided on every evaluation; its sentence and the facts read are built
-    only when first read (from the rule's explanation over the same, unchanged inputs) and then
-    kept. Immutable; two findings are equal when they show the same thing."""
+    is still marked [R], decided on every evaluation; its sentence and the facts read are
+    rendered only when first read (from the detail the rule's decide step kept) and then kept.
+    Immutable; two findings are equal when they show the same thing."""
 
     __slots__ = ()
 
     def __new__(cls, rule_id: str, outcome: Outcome, articles: tuple[str, ...],
-                relies_on_recalled: bool, explain: Explain, context: Any) -> Finding:
-        return tuple.__new__(cls, (rule_id, outcome, articles, relies_on_recalled, explain,
-                                   context, []))
+                relies_on_recalled: bool, render: Render, context: Any,
+                detail: Any = None) -> Finding:
+        return tuple.__new__(cls, (rule_id, outcome, articles, relies_on_recalled, render,
+                                   context, detail, []))
 
     @property
     def rule_id(self) -> str:
@@ -98,13 +101,9 @@ class Finding(tuple):  # type: ignore[type-arg]
         return self[3]  # type: ignore[no-any-return]
 
     def _explained(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        kept: list[tuple[str, tuple[tuple[str, str], ...]]] = self[6]
+        kept: list[tuple[str, tuple[tuple[str, str], ...]]] = self[7]
         if not kept:
-            outcome, sentence, facts = self[4](self[5])
-            if outcome is not self[1]:
-                raise ExplanationMismatch(
-                    f"rule {self[0]} decided {self[1].value} but explains {outcome.value}")
-            kept.append((sentence, facts))
+            kept.append(self[4](self[5], self[1], self[6]))
         return kept[0]
 
     @property
@@ -148,7 +147,7 @@ class Finding(tuple):  # type: ignore[type-arg]
               relies_on_recalled: bool = False) -> Finding:
         """A finding whose sentence and facts are already built."""
         return cls(rule_id, outcome, articles, relies_on_recalled, _given,
-                   (outcome, sentence, facts))
+                   (sentence, facts))
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -2,11 +2,13 @@
 paragraphs it rests on, the period it is valid, the facts it reads and the outcomes it can
 give. Each rule is two functions over the same Context:
 
-- `decide` (the hot path, run on every evaluation): the outcome only, plus the rule's effects on
-  the decision (conditions, emergency, two reviewers); it builds no text;
-- `check` (the explanation, run only when a finding's sentence or facts are read): the outcome
-  again with ONE sentence built from the facts and the facts read. It has no effects, and a
-  finding refuses to show an explanation whose outcome differs from the decided one.
+- `decide_*` (the hot path, run on every evaluation): the rule's only logic. It gives the
+  outcome and the `detail` its explanation needs (raw values: per-offence outcomes, matched
+  words, counts; no text), plus the rule's effects on the decision (conditions, emergency, two
+  reviewers);
+- `explain_*` (run only when a finding's sentence or facts are read): renders ONE sentence and
+  the facts read from (context, outcome, detail). It has no effects and decides nothing: it
+  only chooses wording for what the decide step found.
 
 Every figure comes from `treatydesk.convention` (figures.yaml); every article reference is
 checked against the Convention when the registry loads (`rule_registry()`).
@@ -18,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from treatydesk.cooperation.contents import missing_contents, requirements
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
@@ -28,9 +31,9 @@ from treatydesk.cooperation.request import (
     Urgency,
 )
 from treatydesk.parties.conduct import ConductTaxonomy
-from treatydesk.parties.profile import PartyProfile
+from treatydesk.parties.profile import DomesticOffence, PartyProfile
 from treatydesk.safeguards.facts import OffenceFacts, RequestFacts, years_text
-from treatydesk.safeguards.findings import Condition, Outcome
+from treatydesk.safeguards.findings import Condition, ExplanationMismatch, Outcome
 from treatydesk.safeguards.policy import PolicyPack
 from treatydesk.safeguards.vocabulary import Vocabulary
 from treatydesk.status.model import Standing
@@ -68,8 +71,11 @@ class Context:
     two_reviewers: bool = False
 
 
-Check = Callable[[Context], tuple[Outcome, str, tuple[tuple[str, str], ...]]]
-Decide = Callable[[Context], Outcome]
+Facts = tuple[tuple[str, str], ...]
+#: context -> (outcome, detail for the explanation)
+Decide = Callable[[Context], tuple[Outcome, Any]]
+#: (context, decided outcome, detail) -> (sentence, facts)
+Explain = Callable[[Context, Outcome, Any], tuple[str, Facts]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +86,8 @@ class Rule:
     articles: tuple[str, ...]
     facts: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
-    check: Check
     decide: Decide
+    explain: Explain
     since: dt.date | None = ADOPTED
     until: dt.date | None = None
 
@@ -108,25 +114,48 @@ def _worst(outcomes: Sequence[Outcome]) -> Outcome:
     return max(outcomes, key=lambda o: o.severity) if outcomes else OC.PASS
 
 
+_SEV = {outcome: outcome.severity for outcome in Outcome}
+
+
 # ------------------------------------------------------------------------------- 65: in force
 
 
-def _standing_problem(ctx: Context, key: str) -> str | None:
-    standing = ctx.standings.get(key)
-    name = _party(ctx, key)
+def _unbound(standing: Standing | None, on: dt.date) -> str | None:
+    """Why a party is not bound on `on` (None: it is)."""
     if standing is None:
-        return f"{name} is not on the status record"
+        return "absent"
     if standing.consent is None:
-        if standing.signature is not None:
-            return (f"{name} signed on {standing.signature} but has deposited no instrument "
-                    f"of consent, so it is not bound")
-        return f"{name} has neither signed nor deposited an instrument"
+        return "signed_only" if standing.signature is not None else "nothing"
     if standing.in_force_from is None:
+        return "not_in_force"
+    if on < standing.in_force_from:
+        return "later"
+    return None
+
+
+def decide_in_force(ctx: Context) -> tuple[Outcome, tuple[str | None, str | None]]:
+    request = ctx.request
+    standings = ctx.standings
+    on = ctx.on
+    why = (_unbound(standings.get(request.requesting_party), on),
+           _unbound(standings.get(request.requested_party), on))
+    return (OC.PASS if why[0] is None and why[1] is None else OC.REFUSE), why
+
+
+def _unbound_text(ctx: Context, key: str, why: str) -> str:
+    name = _party(ctx, key)
+    standing = ctx.standings.get(key)
+    if why == "absent" or standing is None:
+        return f"{name} is not on the status record"
+    if why == "signed_only":
+        return (f"{name} signed on {standing.signature} but has deposited no instrument "
+                f"of consent, so it is not bound")
+    if why == "nothing":
+        return f"{name} has neither signed nor deposited an instrument"
+    if why == "not_in_force":
         return (f"{name} deposited its instrument on {standing.consent} but the Convention has "
                 f"not entered into force for it")
-    if ctx.on < standing.in_force_from:
-        return f"the Convention is in force for {name} only from {standing.in_force_from}"
-    return None
+    return f"the Convention is in force for {name} only from {standing.in_force_from}"
 
 
 @lru_cache(maxsize=4096)
@@ -138,215 +167,294 @@ def _standing_fact(standing: Standing | None) -> str:
             f"in_force_from={standing.in_force_from}")
 
 
-def check_in_force(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+def explain_in_force(ctx: Context, outcome: Outcome,
+                     why: tuple[str | None, str | None]) -> tuple[str, Facts]:
     request = ctx.request
     keys = (request.requesting_party, request.requested_party)
-    problems = [p for key in keys if (p := _standing_problem(ctx, key)) is not None]
     facts = (
         (f"standing.{keys[0]}", _standing_fact(ctx.standings.get(keys[0]))),
         (f"standing.{keys[1]}", _standing_fact(ctx.standings.get(keys[1]))),
         ("on", ctx.on.isoformat()),
     )
-    if problems:
-        return OC.REFUSE, (
-            f"No Convention basis on {ctx.on}: {'; '.join(problems)}; the request can rest only "
-            f"on another treaty or domestic law."), facts
+    if outcome is OC.REFUSE:
+        problems = [_unbound_text(ctx, key, reason)
+                    for key, reason in zip(keys, why, strict=True) if reason is not None]
+        return (f"No Convention basis on {ctx.on}: {'; '.join(problems)}; the request can rest "
+                f"only on another treaty or domestic law."), facts
     since = [ctx.standings[key].in_force_from for key in keys]
-    return OC.PASS, (
-        f"The Convention is in force between {_party(ctx, keys[0])} (since {since[0]}) and "
-        f"{_party(ctx, keys[1])} (since {since[1]}) on {ctx.on}."), facts
+    return (f"The Convention is in force between {_party(ctx, keys[0])} (since {since[0]}) and "
+            f"{_party(ctx, keys[1])} (since {since[1]}) on {ctx.on}."), facts
 
 
 # ---------------------------------------------------------------------------- 35, 2(h): scope
 
-
-def _claimed_note(item: OffenceFacts) -> str:
-    claimed = item.offence.claimed_convention_article
-    if claimed is None or claimed in item.convention_articles:
-        return ""
-    return (f" (the requester claims Art {claimed}, which the described conduct does not "
-            f"show)")
+#: per offence: (why it is or is not within the Convention, its outcome)
+ScopeDetail = tuple[tuple[str, Outcome], ...]
 
 
-def check_scope(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    threshold = ctx.figures.serious_crime_threshold_years
+def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
     offences = ctx.facts.offences
     if not offences:
         if ctx.request.kind is RequestKind.EMERGENCY_DISCLOSURE:
-            return OC.NOT_APPLICABLE, (
-                "An emergency disclosure rests on the risk to life or safety (41(3)(e)), not on "
-                "a described offence."), ()
-        return OC.MISSING, (
-            "No offence is described, so the Convention's scope cannot be judged."), ()
-    outcomes: list[Outcome] = []
+            return OC.NOT_APPLICABLE, ()
+        return OC.MISSING, ()
+    each: list[tuple[str, Outcome]] = []
+    in_scope: Outcome | None = None
+    out_of_scope: Outcome | None = None
+    for item in offences:
+        claimed = item.offence.claimed_convention_article
+        if item.convention_articles or item.serious:
+            # in scope; a claimed article the described conduct does not show is a warning
+            outcome = (OC.WARN if claimed is not None
+                       and claimed not in item.convention_articles else OC.PASS)
+            each.append(("article" if item.convention_articles else "serious", outcome))
+            if in_scope is None or _SEV[outcome] > _SEV[in_scope]:
+                in_scope = outcome
+            continue
+        if item.serious is None:
+            why, outcome = "penalty_unstated", OC.MISSING
+        elif claimed is not None:
+            why, outcome = "only_claimed", OC.CONSULT
+        else:
+            why, outcome = "outside", OC.REFUSE
+        each.append((why, outcome))
+        if out_of_scope is None or _SEV[outcome] > _SEV[out_of_scope]:
+            out_of_scope = outcome
+    # one offence in scope is enough for the request to be within the Convention (35(1)); any
+    # other offence turns a pass into a warning
+    if in_scope is None:
+        assert out_of_scope is not None
+        return out_of_scope, tuple(each)
+    return (OC.WARN if out_of_scope is not None else in_scope), tuple(each)
+
+
+def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[str, Facts]:
+    if not each:
+        if outcome is OC.NOT_APPLICABLE:
+            return ("An emergency disclosure rests on the risk to life or safety (41(3)(e)), "
+                    "not on a described offence."), ()
+        return "No offence is described, so the Convention's scope cannot be judged.", ()
+    threshold = ctx.figures.serious_crime_threshold_years
     clauses: list[str] = []
     facts: list[tuple[str, str]] = [("serious_crime_threshold_years", f"{threshold:g}")]
-    for item in offences:
+    for item, (why, item_outcome) in zip(ctx.facts.offences, each, strict=True):
         label = f"'{item.offence.label}'"
+        claimed = item.offence.claimed_convention_article
         facts.append((f"offences[{item.position}]",
                       f"categories={sorted(item.categories)} penalty={item.penalty_text}"))
-        note = _claimed_note(item)
-        if item.convention_articles:
+        note = (f" (the requester claims Art {claimed}, which the described conduct does not "
+                f"show)" if item_outcome is OC.WARN else "")
+        if why == "article":
             arts = ", ".join(str(a) for a in item.convention_articles)
             cats = [c for c in item.categories
                     if ctx.taxonomy.categories[c].convention_article is not None
                     and not ctx.taxonomy.categories[c].protected]
             words = [w for c in cats for w in item.categories[c]]
-            outcomes.append(OC.WARN if note else OC.PASS)
             clauses.append(f"{label} describes conduct of Art {arts} ({_quote(words)}), a "
                            f"Convention offence{note}")
-        elif item.serious:
-            outcomes.append(OC.WARN if note else OC.PASS)
+        elif why == "serious":
             clauses.append(f"{label} carries {item.penalty_text}, at least the serious-crime "
                            f"threshold of {years_text(threshold)}{note}")
-        elif item.serious is None:
-            outcomes.append(OC.MISSING)
+        elif why == "penalty_unstated":
             clauses.append(f"{label} shows no Convention offence and its maximum penalty is not "
                            f"stated, so seriousness cannot be judged")
-        elif item.offence.claimed_convention_article is not None:
-            outcomes.append(OC.CONSULT)
+        elif why == "only_claimed":
             clauses.append(f"{label} carries {item.penalty_text}, below the threshold of "
                            f"{years_text(threshold)}, and is in scope only if the claimed Art "
-                           f"{item.offence.claimed_convention_article} holds, which the "
-                           f"described conduct does not show")
+                           f"{claimed} holds, which the described conduct does not show")
         else:
-            outcomes.append(OC.REFUSE)
             clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
                            f"threshold of {years_text(threshold)}, and shows no Convention "
                            f"offence: outside the Convention")
-    # one offence in scope is enough for the request to be within the Convention (35(1))
-    in_scope: list[Outcome] = [o for o in outcomes if o in (OC.PASS, OC.WARN)]
-    outcome = _worst(in_scope) if in_scope else _worst(outcomes)
-    if in_scope and len(in_scope) < len(outcomes):
-        outcome = _worst([outcome, OC.WARN])
     sentence = "; ".join(clauses)
-    return outcome, sentence[0].upper() + sentence[1:] + ".", tuple(facts)
+    return sentence[0].upper() + sentence[1:] + ".", tuple(facts)
 
 
 # ---------------------------------------------------------------- 35(2), 40(9): dual criminality
 
+#: per offence: (outcome, the first conduct category the requested party's catalogue has and
+#: that offence; None, None when there is none or the conduct was not placed)
+DualOffence = tuple[Outcome, str | None, DomesticOffence | None]
+#: (why dual criminality applies: "extradition" (judged by 37), None (not required),
+#: "reservation" (42(4)) or "policy" (35(2)); per offence)
+DualDetail = tuple[str | None, tuple[DualOffence, ...]]
 
-def _dual_criminality_reason(ctx: Context) -> tuple[str, str] | None:
-    """(why dual criminality is required, article) or None when it is not."""
+
+def _dual_criminality_reason(ctx: Context) -> str | None:
     kind = ctx.request.kind
     if kind is RequestKind.PRESERVATION:
         reserved = (ctx.requested.reservations.preservation_dual_criminality_42
                     or ctx.policy.reservations.preservation_dual_criminality_42)
-        if reserved and not ctx.facts.any_convention_offence:
-            return (f"{ctx.requested.key} reserved the right to refuse preservation for "
-                    f"non-Convention offences lacking dual criminality", "42(4)")
-        return None
-    if ctx.policy.needs_dual_criminality(kind):
-        return f"the desk's policy '{ctx.policy.name}' requires it for {kind.value}", "35(2)"
-    return None
+        return "reservation" if reserved and not ctx.facts.any_convention_offence else None
+    return "policy" if ctx.policy.needs_dual_criminality(kind) else None
 
 
-def check_dual_criminality(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    kind = ctx.request.kind
-    if kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, (
-            "For extradition, punishability in both States is judged under 37(1) (rule "
-            "SG-EXTRADITION-37)."), ()
+def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
+    if ctx.request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, ("extradition", ())
     reason = _dual_criminality_reason(ctx)
     if reason is None:
+        return OC.NOT_APPLICABLE, (None, ())
+    offences = ctx.facts.offences
+    if not offences:
+        return OC.MISSING, (reason, ())
+    worst = OC.PASS
+    each: list[DualOffence] = []
+    catalogue = ctx.requested.domestic_offence
+    for item in offences:
+        if not item.categories:
+            each.append((OC.CONSULT, None, None))
+            if _SEV[OC.CONSULT] > _SEV[worst]:
+                worst = OC.CONSULT
+            continue
+        for category in item.categories:
+            offence = catalogue(category)
+            if offence is not None:
+                each.append((OC.PASS, category, offence))
+                break
+        else:
+            # judged on the conduct, whatever the offence's label
+            each.append((OC.REFUSE, None, None))
+            worst = OC.REFUSE
+    return worst, (reason, tuple(each))
+
+
+def explain_dual_criminality(ctx: Context, outcome: Outcome,
+                             detail: DualDetail) -> tuple[str, Facts]:
+    reason, each = detail
+    kind = ctx.request.kind
+    if reason == "extradition":
+        return ("For extradition, punishability in both States is judged under 37(1) (rule "
+                "SG-EXTRADITION-37)."), ()
+    if reason is None:
         if kind is RequestKind.PRESERVATION:
-            return OC.NOT_APPLICABLE, (
-                "Dual criminality is not a condition for preservation (42(3)), and no "
-                "reservation under 42(4) applies to this request."), ()
-        return OC.NOT_APPLICABLE, (
-            f"Neither the Convention nor the desk's policy '{ctx.policy.name}' requires dual "
-            f"criminality for {kind.value}."), ()
-    why, article = reason
-    if not ctx.facts.offences:
-        return OC.MISSING, f"Dual criminality is required ({why}) but no offence is described.", ()
-    outcomes: list[Outcome] = []
+            return ("Dual criminality is not a condition for preservation (42(3)), and no "
+                    "reservation under 42(4) applies to this request."), ()
+        return (f"Neither the Convention nor the desk's policy '{ctx.policy.name}' requires "
+                f"dual criminality for {kind.value}."), ()
+    if reason == "reservation":
+        why = (f"{ctx.requested.key} reserved the right to refuse preservation for "
+               f"non-Convention offences lacking dual criminality")
+        article = "42(4)"
+    else:
+        why = f"the desk's policy '{ctx.policy.name}' requires it for {kind.value}"
+        article = "35(2)"
+    if not each:
+        return f"Dual criminality is required ({why}) but no offence is described.", ()
     clauses: list[str] = []
     facts: list[tuple[str, str]] = [("required_because", why)]
-    requested = ctx.requested
-    for item in ctx.facts.offences:
+    key = ctx.requested.key
+    for item, (item_outcome, category, offence) in zip(ctx.facts.offences, each, strict=True):
         label = f"'{item.offence.label}'"
-        if not item.categories:
-            outcomes.append(OC.CONSULT)
+        if item_outcome is OC.CONSULT:
             clauses.append(f"the conduct of {label} could not be placed in a conduct category, "
-                           f"so a reviewer must compare it with the law of {requested.key}")
+                           f"so a reviewer must compare it with the law of {key}")
             continue
-        matched = [(c, o) for c in item.categories
-                   if (o := requested.domestic_offence(c)) is not None]
         facts.append((f"offences[{item.position}].categories", ", ".join(sorted(item.categories))))
-        if matched:
-            category, offence = matched[0]
-            outcomes.append(OC.PASS)
+        if category is not None and offence is not None:
             clauses.append(f"the conduct of {label} ({category.replace('_', ' ')}) is an "
-                           f"offence in {requested.key} under {offence.law}")
+                           f"offence in {key} under {offence.law}")
         else:
-            outcomes.append(OC.REFUSE)
             names = ", ".join(c.replace("_", " ") for c in item.categories)
             clauses.append(f"the conduct of {label} ({names}) is not an offence in "
-                           f"{requested.key}'s catalogue, whatever its label")
-    outcome = _worst(outcomes)
+                           f"{key}'s catalogue, whatever its label")
     sentence = (f"Dual criminality is required ({article}) because {why}: "
                 + "; ".join(clauses) + ".")
     if outcome is OC.REFUSE:
         sentence += (" Assistance without coercive action may still be given (40(9)), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
-    return outcome, sentence, tuple(facts)
+    return sentence, tuple(facts)
 
 
 # ------------------------------------------------------------------------- 37: extradition
 
+#: per offence: (why, outcome, the requested party's most severe offence for the conduct)
+ExtraditionOffence = tuple[str, Outcome, DomesticOffence | None]
+#: (per offence, no Convention legal basis (37(6)), fiscal matters involved); None when the
+#: rule does not apply or no offence is described
+ExtraditionDetail = tuple[tuple[ExtraditionOffence, ...], bool, bool] | None
 
-def check_extradition(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+
+def _fiscal(item: OffenceFacts) -> bool:
+    return item.offence.involves_fiscal_matters or "tax_evasion" in item.categories
+
+
+def decide_extradition(ctx: Context) -> tuple[Outcome, ExtraditionDetail]:
     if ctx.request.kind is not RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, "The request is not for extradition.", ()
+        return OC.NOT_APPLICABLE, None
+    offences = ctx.facts.offences
+    if not offences:
+        return OC.MISSING, None
     threshold = ctx.figures.extradition_threshold_years
     requested = ctx.requested
-    outcomes: list[Outcome] = []
-    clauses: list[str] = []
-    facts: list[tuple[str, str]] = [("extradition_threshold_years", f"{threshold:g}")]
-    if not ctx.facts.offences:
-        return OC.MISSING, "No offence is described for the extradition (37(1)).", ()
-    for item in ctx.facts.offences:
-        label = f"'{item.offence.label}'"
+    worst = OC.PASS
+    each: list[ExtraditionOffence] = []
+    for item in offences:
         offence = item.offence
+        best: DomesticOffence | None = None
         if not item.convention_articles and offence.claimed_convention_article is None:
-            outcomes.append(OC.REFUSE)
+            why, outcome = "no_convention_offence", OC.REFUSE
+        elif not offence.max_penalty_life and offence.max_penalty_years is None:
+            why, outcome = "penalty_unstated", OC.MISSING
+        elif not offence.max_penalty_life and (offence.max_penalty_years or 0) < threshold:
+            why, outcome = "below_threshold", OC.REFUSE
+        else:
+            domestic = [o for c in item.categories
+                        if (o := requested.domestic_offence(c)) is not None]
+            if not domestic:
+                why, outcome = (("not_punishable_here", OC.REFUSE) if item.categories
+                                else ("unplaced", OC.CONSULT))
+            else:
+                best = max(domestic, key=lambda o: (o.life, o.max_penalty_years or 0))
+                why, outcome = (("punishable", OC.PASS) if best.at_least(threshold)
+                                else ("below_threshold_here", OC.REFUSE))
+        each.append((why, outcome, best))
+        if _SEV[outcome] > _SEV[worst]:
+            worst = outcome
+    no_basis = not requested.reservations.extradition_convention_legal_basis_37
+    if no_basis and _SEV[OC.CONSULT] > _SEV[worst]:
+        worst = OC.CONSULT
+    return worst, (tuple(each), no_basis, any(_fiscal(item) for item in offences))
+
+
+def explain_extradition(ctx: Context, outcome: Outcome,
+                        detail: ExtraditionDetail) -> tuple[str, Facts]:
+    if detail is None:
+        if outcome is OC.NOT_APPLICABLE:
+            return "The request is not for extradition.", ()
+        return "No offence is described for the extradition (37(1)).", ()
+    each, no_basis, fiscal = detail
+    threshold = ctx.figures.extradition_threshold_years
+    key = ctx.requested.key
+    requesting = ctx.request.requesting_party
+    clauses: list[str] = []
+    for item, (why, _, best) in zip(ctx.facts.offences, each, strict=True):
+        label = f"'{item.offence.label}'"
+        if why == "no_convention_offence":
             clauses.append(f"{label} shows no Convention offence, and 37(1) covers only those")
-            continue
-        if not offence.max_penalty_life and offence.max_penalty_years is None:
-            outcomes.append(OC.MISSING)
-            clauses.append(f"{label} states no maximum penalty in {ctx.request.requesting_party}")
-            continue
-        if not offence.max_penalty_life and (offence.max_penalty_years or 0) < threshold:
-            outcomes.append(OC.REFUSE)
-            clauses.append(f"{label} carries {item.penalty_text} in "
-                           f"{ctx.request.requesting_party}, below {years_text(threshold)}")
-            continue
-        domestic = [(c, o) for c in item.categories
-                    if (o := requested.domestic_offence(c)) is not None]
-        if not domestic:
-            outcomes.append(OC.REFUSE if item.categories else OC.CONSULT)
-            clauses.append(f"the conduct of {label} is not found punishable in {requested.key}"
-                           if item.categories else
-                           f"the conduct of {label} could not be placed in a conduct category")
-            continue
-        best = max(domestic, key=lambda pair: (pair[1].life, pair[1].max_penalty_years or 0))
-        if not best[1].at_least(threshold):
-            outcomes.append(OC.REFUSE)
-            shown = "life" if best[1].life else years_text(best[1].max_penalty_years or 0)
-            clauses.append(f"the conduct of {label} is punishable in {requested.key} by at most "
+        elif why == "penalty_unstated":
+            clauses.append(f"{label} states no maximum penalty in {requesting}")
+        elif why == "below_threshold":
+            clauses.append(f"{label} carries {item.penalty_text} in {requesting}, below "
+                           f"{years_text(threshold)}")
+        elif why == "not_punishable_here":
+            clauses.append(f"the conduct of {label} is not found punishable in {key}")
+        elif why == "unplaced":
+            clauses.append(f"the conduct of {label} could not be placed in a conduct category")
+        elif why == "below_threshold_here" and best is not None:
+            shown = "life" if best.life else years_text(best.max_penalty_years or 0)
+            clauses.append(f"the conduct of {label} is punishable in {key} by at most "
                            f"{shown}, below {years_text(threshold)}")
-            continue
-        outcomes.append(OC.PASS)
-        clauses.append(f"{label} is punishable in both States by at least "
-                       f"{years_text(threshold)}")
-    if not requested.reservations.extradition_convention_legal_basis_37:
-        outcomes.append(OC.CONSULT)
-        clauses.append(f"{requested.key} does not take the Convention as the legal basis for "
+        else:
+            clauses.append(f"{label} is punishable in both States by at least "
+                           f"{years_text(threshold)}")
+    if no_basis:
+        clauses.append(f"{key} does not take the Convention as the legal basis for "
                        f"extradition (37(6)), so another treaty or its law must provide one")
-    if any(o.offence.involves_fiscal_matters or "tax_evasion" in o.categories
-           for o in ctx.facts.offences):
+    if fiscal:
         clauses.append("fiscal matters involved are no ground for refusal on their own (37(16))")
-    return _worst(outcomes), "Extradition: " + "; ".join(clauses) + ".", tuple(facts)
+    return "Extradition: " + "; ".join(clauses) + ".", (
+        ("extradition_threshold_years", f"{threshold:g}"),)
 
 
 # ------------------------------------------------------------- 40(22), 6: persecution grounds
@@ -714,124 +822,9 @@ def check_fiscal(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...
         f"{labels} involves fiscal matters, which alone are no ground to refuse ({article})."), ()
 
 
+
+
 # ------------------------------------------------------------ the hot path: outcomes only
-#
-# One `decide_*` per rule: the same outcome as its `check_*` above, without building any text.
-# Cheap tests come first, and a rule stops as soon as its outcome can no longer change.
-
-_SEV = {outcome: outcome.severity for outcome in Outcome}
-
-
-def _bound(standing: Standing | None, on: dt.date) -> bool:
-    return (standing is not None and standing.consent is not None
-            and standing.in_force_from is not None and on >= standing.in_force_from)
-
-
-def decide_in_force(ctx: Context) -> Outcome:
-    request = ctx.request
-    standings = ctx.standings
-    if (_bound(standings.get(request.requesting_party), ctx.on)
-            and _bound(standings.get(request.requested_party), ctx.on)):
-        return OC.PASS
-    return OC.REFUSE
-
-
-def decide_scope(ctx: Context) -> Outcome:
-    offences = ctx.facts.offences
-    if not offences:
-        if ctx.request.kind is RequestKind.EMERGENCY_DISCLOSURE:
-            return OC.NOT_APPLICABLE
-        return OC.MISSING
-    in_scope: Outcome | None = None
-    out_of_scope: Outcome | None = None
-    for item in offences:
-        claimed = item.offence.claimed_convention_article
-        if item.convention_articles or item.serious:
-            outcome = (OC.WARN if claimed is not None
-                       and claimed not in item.convention_articles else OC.PASS)
-            if in_scope is None or _SEV[outcome] > _SEV[in_scope]:
-                in_scope = outcome
-            continue
-        if item.serious is None:
-            outcome = OC.MISSING
-        elif claimed is not None:
-            outcome = OC.CONSULT
-        else:
-            outcome = OC.REFUSE
-        if out_of_scope is None or _SEV[outcome] > _SEV[out_of_scope]:
-            out_of_scope = outcome
-    # one offence in scope is enough for the request to be within the Convention (35(1)); any
-    # other offence turns a pass into a warning
-    if in_scope is None:
-        assert out_of_scope is not None
-        return out_of_scope
-    return OC.WARN if out_of_scope is not None else in_scope
-
-
-def _dual_criminality_required(ctx: Context) -> bool:
-    kind = ctx.request.kind
-    if kind is RequestKind.PRESERVATION:
-        return ((ctx.requested.reservations.preservation_dual_criminality_42
-                 or ctx.policy.reservations.preservation_dual_criminality_42)
-                and not ctx.facts.any_convention_offence)
-    return ctx.policy.needs_dual_criminality(kind)
-
-
-def decide_dual_criminality(ctx: Context) -> Outcome:
-    if ctx.request.kind is RequestKind.EXTRADITION or not _dual_criminality_required(ctx):
-        return OC.NOT_APPLICABLE
-    offences = ctx.facts.offences
-    if not offences:
-        return OC.MISSING
-    worst = OC.PASS
-    catalogue = ctx.requested.domestic_offence
-    for item in offences:
-        if not item.categories:
-            outcome = OC.CONSULT
-        elif any(catalogue(c) is not None for c in item.categories):
-            continue  # pass
-        else:
-            return OC.REFUSE  # the most severe outcome this rule gives
-        if _SEV[outcome] > _SEV[worst]:
-            worst = outcome
-    return worst
-
-
-def decide_extradition(ctx: Context) -> Outcome:
-    if ctx.request.kind is not RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE
-    offences = ctx.facts.offences
-    if not offences:
-        return OC.MISSING
-    threshold = ctx.figures.extradition_threshold_years
-    requested = ctx.requested
-    worst = OC.PASS
-    for item in offences:
-        offence = item.offence
-        if not item.convention_articles and offence.claimed_convention_article is None:
-            return OC.REFUSE
-        if not offence.max_penalty_life and offence.max_penalty_years is None:
-            outcome = OC.MISSING
-        elif not offence.max_penalty_life and (offence.max_penalty_years or 0) < threshold:
-            return OC.REFUSE
-        else:
-            domestic = [o for c in item.categories
-                        if (o := requested.domestic_offence(c)) is not None]
-            if not domestic:
-                if item.categories:
-                    return OC.REFUSE
-                outcome = OC.CONSULT
-            elif not max(domestic, key=lambda o: (o.life, o.max_penalty_years or 0)).at_least(
-                    threshold):
-                return OC.REFUSE
-            else:
-                continue  # pass
-        if _SEV[outcome] > _SEV[worst]:
-            worst = outcome
-    if (not requested.reservations.extradition_convention_legal_basis_37
-            and _SEV[OC.CONSULT] > _SEV[worst]):
-        worst = OC.CONSULT
-    return worst
 
 
 def decide_persecution(ctx: Context) -> Outcome:
@@ -1044,11 +1037,31 @@ def decide_similar_domestic_case(ctx: Context) -> Outcome:
     return OC.CONSULT
 
 
-_DECIDE: dict[Check, Decide] = {
-    check_in_force: decide_in_force,
-    check_scope: decide_scope,
-    check_dual_criminality: decide_dual_criminality,
-    check_extradition: decide_extradition,
+
+# ------------------------------------------------ rules not yet converted: decide + check
+
+
+_CheckFn = Callable[[Context], tuple[Outcome, str, Facts]]
+_DecideFn = Callable[[Context], Outcome]
+
+
+def _legacy(check: _CheckFn) -> tuple[Decide, Explain]:
+    decide = _DECIDE[check]
+
+    def decided(ctx: Context) -> tuple[Outcome, None]:
+        return decide(ctx), None
+
+    def explained(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
+        again, sentence, facts = check(ctx)
+        if again is not outcome:
+            raise ExplanationMismatch(f"{check.__name__} explains {again.value}, decided "
+                                      f"{outcome.value}")
+        return sentence, facts
+
+    return decided, explained
+
+
+_DECIDE: dict[_CheckFn, _DecideFn] = {
     check_persecution: decide_persecution,
     check_indicators: decide_indicators,
     check_research: decide_research,
@@ -1067,87 +1080,90 @@ _DECIDE: dict[Check, Decide] = {
     check_similar_domestic_case: decide_similar_domestic_case,
 }
 
-
 # ----------------------------------------------------------------------------- the registry
 
 
 def _rule(id: str, title: str, articles: tuple[str, ...], facts: tuple[str, ...],
-          outcomes: tuple[Outcome, ...], check: Check, version: int = 1) -> Rule:
-    decide = _DECIDE[check]
+          outcomes: tuple[Outcome, ...], decide: Decide, explain: Explain,
+          version: int = 1) -> Rule:
     return Rule(id=id, version=version, title=title, articles=articles, facts=facts,
-                outcomes=outcomes, check=check, decide=decide)
+                outcomes=outcomes, decide=decide, explain=explain)
 
 
 RULES: tuple[Rule, ...] = (
     _rule("SG-FORCE-65", "Convention in force between both parties on the date",
           ("65(1)", "65(2)"), ("standings", "on", "requesting_party", "requested_party"),
-          (OC.PASS, OC.REFUSE), check_in_force),
+          (OC.PASS, OC.REFUSE), decide_in_force, explain_in_force),
     _rule("SG-SCOPE-35", "Within the Convention: Convention offence or serious crime",
           ("35(1)(a)", "35(1)(c)", "2(h)"),
           ("offences[].conduct_description", "offences[].max_penalty_years",
            "offences[].claimed_convention_article", "figure serious_crime_threshold_years"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_scope),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_scope, explain_scope),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
           ("35(2)", "40(9)", "42(3)", "42(4)"),
           ("kind", "offences[].conduct_description", "requested.offence_catalogue",
            "requested.reservations", "policy.dual_criminality_required_for"),
-          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_dual_criminality),
+          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_dual_criminality, explain_dual_criminality),
     _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
           ("37(1)", "37(6)", "37(16)"),
           ("offences[]", "requested.offence_catalogue", "requested.reservations",
            "figure extradition_threshold_years"),
-          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE), check_extradition),
+          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_extradition, explain_extradition),
     _rule("SG-PERSECUTION-40-22", "Persecution grounds and protected rights",
           ("40(22)", "6", "37(15)"),
           ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
            "proceeding.subject_matter", "subjects[].profile_flags"),
-          (OC.PASS, OC.CONSULT), check_persecution),
+          (OC.PASS, OC.CONSULT), *_legacy(check_persecution)),
     _rule("SG-INDICATORS-40-22", "Rights-risk indicators of the requesting party",
           ("40(22)",), ("requesting.indicators", "policy.indicator_thresholds"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), check_indicators),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_indicators)),
     _rule("SG-RESEARCH-11", "Security research, authorised testing and protection",
           ("7(1)", "11(2)"), ("offences[]", "facts_summary", "subjects[].profile_flags"),
-          (OC.PASS, OC.CONSULT), check_research),
+          (OC.PASS, OC.CONSULT), *_legacy(check_research)),
     _rule("SG-SPECIFICITY-24", "Identified targets, bounded periods, no bulk requests",
           ("24(1)", "24(2)", "40(15)(e)"),
           ("subjects", "data_requested", "measures_sought", "policy.max_data_period_days",
            "policy.max_subjects"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), check_specificity),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_specificity)),
     _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
           ("45(1)", "46(1)", "24(1)", "2(h)"),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
            "collection_period", "policy.max_collection_days"),
-          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), check_intrusive),
+          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), *_legacy(check_intrusive)),
     _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
           ("23(3)",), ("kind", "offences[].conduct_description", "requested.reservations"),
-          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE), check_real_time_reservation),
+          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE), *_legacy(check_real_time_reservation)),
     _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", ("11(3)",),
           ("offences[].conduct_description", "requested.reservations", "policy.reservations"),
-          (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE), check_misuse_reservation),
+          (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_misuse_reservation)),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
           ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
-          (OC.PASS, OC.NOT_APPLICABLE), check_personal_data),
+          (OC.PASS, OC.NOT_APPLICABLE), *_legacy(check_personal_data)),
     _rule("SG-PRESERVATION-42", "Preservation period and follow-up", ("42(7)",),
           ("kind", "preservation.duration_days", "linked_requests",
            "figure preservation_minimum_days"),
-          (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), check_preservation),
+          (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), *_legacy(check_preservation)),
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
           ("40(15)", "42(2)", "45(3)", "46(2)", "41(3)(e)", "37(1)"), ("every field",),
-          (OC.PASS, OC.MISSING), check_contents),
+          (OC.PASS, OC.MISSING), *_legacy(check_contents)),
     _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", ("40(14)",),
           ("language", "requested.accepted_languages", "policy.accepted_languages"),
-          (OC.PASS, OC.WARN, OC.MISSING), check_language),
+          (OC.PASS, OC.WARN, OC.MISSING), *_legacy(check_language)),
     _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", ("40(13)", "41(1)"),
-          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN), check_channel),
+          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN), *_legacy(check_channel)),
     _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety", ("2(o)", "41(3)(e)"),
           ("urgency", "kind", "emergency_justification"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE), check_emergency),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE), *_legacy(check_emergency)),
     _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", ("40(23)", "37(16)"),
           ("offences[].involves_fiscal_matters", "offences[].conduct_description"),
-          (OC.WARN, OC.NOT_APPLICABLE), check_fiscal),
+          (OC.WARN, OC.NOT_APPLICABLE), *_legacy(check_fiscal)),
     _rule("SG-ESSENTIAL-40-21-B", "Sovereignty, security, ordre public, essential interests",
-          ("40(21)(b)", "37(8)"), ("requested_party",), (OC.CONSULT,), check_essential_interests),
+          ("40(21)(b)", "37(8)"), ("requested_party",), (OC.CONSULT,),
+          *_legacy(check_essential_interests)),
     _rule("SG-DOMESTIC-40-21-C", "Similar domestic case", ("40(21)(c)",),
           ("measures_sought", "requested_party"), (OC.CONSULT, OC.NOT_APPLICABLE),
-          check_similar_domestic_case),
+          *_legacy(check_similar_domestic_case)),
 )
