@@ -31,10 +31,10 @@ from treatydesk.cooperation.request import (
     Urgency,
 )
 from treatydesk.parties.conduct import ConductTaxonomy
-from treatydesk.parties.profile import DomesticOffence, PartyProfile
+from treatydesk.parties.profile import DomesticOffence, Indicator, PartyProfile
 from treatydesk.safeguards.facts import OffenceFacts, RequestFacts, years_text
 from treatydesk.safeguards.findings import Condition, ExplanationMismatch, Outcome
-from treatydesk.safeguards.policy import PolicyPack
+from treatydesk.safeguards.policy import IndicatorThreshold, PolicyPack
 from treatydesk.safeguards.vocabulary import Vocabulary
 from treatydesk.status.model import Standing
 
@@ -459,97 +459,136 @@ def explain_extradition(ctx: Context, outcome: Outcome,
 
 # ------------------------------------------------------------- 40(22), 6: persecution grounds
 
+#: (persecution ground -> words found, offences that describe only protected conduct,
+#: (identifier, flag) of flagged persons)
+PersecutionDetail = tuple[dict[str, tuple[str, ...]], tuple[OffenceFacts, ...],
+                          tuple[tuple[str, ProfileFlag], ...]]
 
-def check_persecution(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    vocab = ctx.vocabulary
-    grounds = dict(vocab.persecution.find(ctx.facts.all_text))
+
+def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
+    grounds = ctx.vocabulary.persecution.find(ctx.facts.all_text)
+    protected: tuple[OffenceFacts, ...] = ()
     for item in ctx.facts.offences:
         # protected conduct is a flag only when it is all the offence describes: "posted a
         # threat to kill" is a threat, the posting merely its medium
-        if len(item.protected) < len(item.categories):
-            continue
+        if item.protected and len(item.protected) >= len(item.categories):
+            protected += (item,)
+    flagged: tuple[tuple[str, ProfileFlag], ...] = ()
+    for subject in ctx.request.subjects:
+        for flag in subject.profile_flags:
+            if flag is not ProfileFlag.SECURITY_RESEARCHER:  # a research matter (SG-RESEARCH-11)
+                flagged += ((subject.identifier_value, flag),)
+    outcome = OC.CONSULT if grounds or protected or flagged else OC.PASS
+    return outcome, (grounds, protected, flagged)
+
+
+def explain_persecution(ctx: Context, outcome: Outcome,
+                        detail: PersecutionDetail) -> tuple[str, Facts]:
+    found, protected, flagged = detail
+    basis = "37(15)" if ctx.request.kind is RequestKind.EXTRADITION else "40(22)"
+    if outcome is OC.PASS:
+        return (f"No words tied to the grounds of {basis} or the rights of Art 6 were found in "
+                f"the offences, facts or purpose, and no person is flagged; the reviewer still "
+                f"confirms."), ()
+    grounds = dict(found)
+    for item in protected:
         for category in item.protected:
             grounds.setdefault(f"protected conduct: {category.replace('_', ' ')}",
                                item.categories[category])
-    flagged: list[str] = []
-    for subject in ctx.request.subjects:
-        for flag in subject.profile_flags:
-            if flag is ProfileFlag.SECURITY_RESEARCHER:
-                continue  # a research matter (rule SG-RESEARCH-11)
-            ground = vocab.flag_grounds.get(flag)
-            flagged.append(f"{subject.identifier_value} is flagged {flag.value}"
-                           + (f" ({ground.replace('_', ' ')})" if ground else ""))
-    basis = "37(15)" if ctx.request.kind is RequestKind.EXTRADITION else "40(22)"
+    flag_grounds = ctx.vocabulary.flag_grounds
+    shown: list[str] = []
+    for identifier, flag in flagged:
+        ground = flag_grounds.get(flag)
+        shown.append(f"{identifier} is flagged {flag.value}"
+                     + (f" ({ground.replace('_', ' ')})" if ground else ""))
     facts = tuple((f"ground.{g}", ", ".join(w)) for g, w in grounds.items()) + tuple(
-        ("subject_flag", text) for text in flagged)
-    if grounds or flagged:
-        parts = [f"{g.replace('_', ' ')} ({_quote(w)})" for g, w in grounds.items()]
-        parts.extend(flagged)
-        return OC.CONSULT, (
-            f"A reviewer must judge whether the request aims at punishing a person on a ground "
+        ("subject_flag", text) for text in shown)
+    parts = [f"{g.replace('_', ' ')} ({_quote(w)})" for g, w in grounds.items()]
+    parts.extend(shown)
+    return (f"A reviewer must judge whether the request aims at punishing a person on a ground "
             f"of {basis} or suppressing a right of Art 6: the request touches "
             + "; ".join(parts) + "."), facts
-    return OC.PASS, (
-        f"No words tied to the grounds of {basis} or the rights of Art 6 were found in the "
-        f"offences, facts or purpose, and no person is flagged; the reviewer still confirms."), ()
 
 
-def check_indicators(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+#: per threshold of the policy: (threshold, the requesting party's value or None, triggered)
+IndicatorDetail = tuple[tuple[IndicatorThreshold, Indicator | None, bool], ...]
+
+
+def decide_indicators(ctx: Context) -> tuple[Outcome, IndicatorDetail]:
     thresholds = ctx.policy.indicator_thresholds
     if not thresholds:
-        return OC.NOT_APPLICABLE, (
-            f"The policy '{ctx.policy.name}' sets no rights-risk indicator thresholds."), ()
-    key = ctx.request.requesting_party
-    if ctx.requesting is None:
-        return OC.WARN, (
-            f"No profile of the requesting party {key} was given, so the policy's indicator "
-            f"thresholds could not be checked."), ()
-    triggered: list[str] = []
-    absent: list[str] = []
-    facts: list[tuple[str, str]] = []
+        return OC.NOT_APPLICABLE, ()
+    requesting = ctx.requesting
+    if requesting is None:
+        return OC.WARN, ()
+    each: list[tuple[IndicatorThreshold, Indicator | None, bool]] = []
+    triggered = absent = False
     for threshold in thresholds:
-        value = ctx.requesting.indicator(threshold.indicator)
+        value = requesting.indicator(threshold.indicator)
         if value is None:
-            absent.append(threshold.indicator)
-            continue
-        facts.append((f"indicator.{threshold.indicator}",
-                      f"{value.value:g} ({value.source}, {value.date})"))
-        if threshold.triggered(value.value):
-            triggered.append(f"{threshold.indicator} is {value.value:g} "
-                             f"{threshold.comparison} {threshold.value:g} ({value.source}, "
-                             f"{value.date})")
-    if triggered:
-        return OC.CONSULT, (
-            f"The operator-supplied indicators for {key} meet the policy's review thresholds: "
-            + "; ".join(triggered) + "; a reviewer weighs them under 40(22)."), tuple(facts)
-    if absent:
-        return OC.WARN, (
-            f"No value of {', '.join(absent)} is recorded for {key}, so those thresholds could "
-            f"not be checked."), tuple(facts)
-    return OC.PASS, (
-        f"The operator-supplied indicators for {key} are within the policy's thresholds."
-    ), tuple(facts)
+            absent = True
+            each.append((threshold, None, False))
+        else:
+            hit = threshold.triggered(value.value)
+            triggered = triggered or hit
+            each.append((threshold, value, hit))
+    outcome = OC.CONSULT if triggered else OC.WARN if absent else OC.PASS
+    return outcome, tuple(each)
+
+
+def explain_indicators(ctx: Context, outcome: Outcome,
+                       each: IndicatorDetail) -> tuple[str, Facts]:
+    key = ctx.request.requesting_party
+    if not each:
+        if outcome is OC.NOT_APPLICABLE:
+            return (f"The policy '{ctx.policy.name}' sets no rights-risk indicator "
+                    f"thresholds."), ()
+        return (f"No profile of the requesting party {key} was given, so the policy's "
+                f"indicator thresholds could not be checked."), ()
+    facts = tuple((f"indicator.{threshold.indicator}",
+                   f"{value.value:g} ({value.source}, {value.date})")
+                  for threshold, value, _ in each if value is not None)
+    if outcome is OC.CONSULT:
+        triggered = [f"{threshold.indicator} is {value.value:g} {threshold.comparison} "
+                     f"{threshold.value:g} ({value.source}, {value.date})"
+                     for threshold, value, hit in each if hit and value is not None]
+        return (f"The operator-supplied indicators for {key} meet the policy's review "
+                f"thresholds: " + "; ".join(triggered)
+                + "; a reviewer weighs them under 40(22)."), facts
+    if outcome is OC.WARN:
+        absent = [threshold.indicator for threshold, value, _ in each if value is None]
+        return (f"No value of {', '.join(absent)} is recorded for {key}, so those thresholds "
+                f"could not be checked."), facts
+    return f"The operator-supplied indicators for {key} are within the policy's thresholds.", facts
 
 
 # ---------------------------------------------------------------- 7(1), 11(2): security research
 
+#: (research words found, identifiers of persons flagged as security researchers)
+ResearchDetail = tuple[tuple[str, ...], tuple[str, ...]]
 
-def check_research(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+
+def decide_research(ctx: Context) -> tuple[Outcome, ResearchDetail]:
     words = ctx.vocabulary.research.find(ctx.facts.all_text).get("security_research", ())
-    flagged = [s.identifier_value for s in ctx.request.subjects
-               if ProfileFlag.SECURITY_RESEARCHER in s.profile_flags]
-    if words or flagged:
-        parts = []
-        if words:
-            parts.append(f"the text mentions {_quote(words)}")
-        if flagged:
-            parts.append(f"{', '.join(flagged)} is flagged as a security researcher")
-        return OC.CONSULT, (
-            "The facts may describe security research: " + " and ".join(parts) + "; Arts 7-10 "
+    flagged: tuple[str, ...] = ()
+    for subject in ctx.request.subjects:
+        if ProfileFlag.SECURITY_RESEARCHER in subject.profile_flags:
+            flagged += (subject.identifier_value,)
+    return (OC.CONSULT if words or flagged else OC.PASS), (words, flagged)
+
+
+def explain_research(ctx: Context, outcome: Outcome, detail: ResearchDetail) -> tuple[str, Facts]:
+    words, flagged = detail
+    if outcome is OC.PASS:
+        return "No sign of security research, authorised testing or disclosure in the facts.", ()
+    parts = []
+    if words:
+        parts.append(f"the text mentions {_quote(words)}")
+    if flagged:
+        parts.append(f"{', '.join(flagged)} is flagged as a security researcher")
+    return ("The facts may describe security research: " + " and ".join(parts) + "; Arts 7-10 "
             "cover only conduct without right and 11(2) excludes authorised testing or "
             "protection, so a reviewer must decide."), (("research_words", ", ".join(words)),)
-    return OC.PASS, (
-        "No sign of security research, authorised testing or disclosure in the facts."), ()
 
 
 # ------------------------------------------------------------ 24, 40(15)(e): specificity
@@ -558,119 +597,189 @@ def check_research(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], .
 _DATA_KINDS = frozenset(set(RequestKind) - {RequestKind.EXTRADITION,
                                               RequestKind.LAW_ENFORCEMENT_COOPERATION})
 
+#: (bulk words found, wildcard identifiers, what else falls short, in the sentence's order:
+#: (what, data_requested index, a number to show)); None when the request seeks no data
+SpecificityDetail = tuple[tuple[str, ...], tuple[str, ...],
+                          tuple[tuple[str, int, int], ...]] | None
 
-def check_specificity(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+
+def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
     request = ctx.request
-    if request.kind not in _DATA_KINDS or (
-            request.kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
-        return OC.NOT_APPLICABLE, f"This {request.kind.value} request seeks no data.", ()
+    kind = request.kind
+    if kind not in _DATA_KINDS or (
+            kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
+        return OC.NOT_APPLICABLE, None
     policy = ctx.policy
-    outcomes: list[Outcome] = []
-    clauses: list[str] = []
+    subjects = request.subjects
     bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text()).get("bulk", ())
-    wildcards = [s.identifier_value for s in request.subjects
-                 if "*" in s.identifier_value or "%" in s.identifier_value]
-    if bulk or wildcards:
-        outcomes.append(OC.CONSULT)
-        shown = list(bulk) + wildcards
-        clauses.append(f"the request reads as bulk or open scope ({_quote(shown)})")
-    if not request.subjects:
-        outcomes.append(OC.CONSULT)
-        clauses.append("no person, account or item is identified")
-    elif len(request.subjects) > policy.max_subjects:
-        outcomes.append(OC.CONSULT)
-        clauses.append(f"{len(request.subjects)} persons or accounts exceed the policy's "
-                       f"{policy.max_subjects}")
+    wildcards: tuple[str, ...] = ()
+    for subject in subjects:
+        if "*" in subject.identifier_value or "%" in subject.identifier_value:
+            wildcards += (subject.identifier_value,)
+    consult = bool(bulk or wildcards)
+    warn = False
+    short: list[tuple[str, int, int]] = []
+    if not subjects:
+        consult = True
+        short.append(("no_subjects", 0, 0))
+    elif len(subjects) > policy.max_subjects:
+        consult = True
+        short.append(("too_many_subjects", 0, len(subjects)))
     for index, item in enumerate(request.data_requested):
-        where = f"data_requested[{index}] ({item.category.value})"
         if item.from_date is None or item.to_date is None:
             # real-time collection and interception are bounded by their collection period
             if request.collection_period is None:
-                outcomes.append(OC.CONSULT if item.category is DataCategory.CONTENT
-                                else OC.WARN)
-                clauses.append(f"{where} has an open-ended period")
+                if item.category is DataCategory.CONTENT:
+                    consult = True
+                else:
+                    warn = True
+                short.append(("open_ended", index, 0))
         elif (span := (item.to_date - item.from_date).days + 1) > policy.max_data_period_days:
-            outcomes.append(OC.WARN)
-            clauses.append(f"{where} spans {span} days, more than the policy's "
-                           f"{policy.max_data_period_days}")
+            warn = True
+            short.append(("too_long", index, span))
         if not (item.justification and item.justification.strip()):
-            outcomes.append(OC.WARN)
-            clauses.append(f"{where} is not justified by the purpose")
-    if not clauses:
-        return OC.PASS, (
-            f"The request identifies {len(request.subjects)} person(s) or account(s) and every "
-            f"data category has a bounded, justified period."), (
-            ("subjects", str(len(request.subjects))),
-            ("data_items", str(len(request.data_requested))))
-    return _worst(outcomes), "Specificity and proportionality: " + "; ".join(clauses) + ".", (
-        ("subjects", str(len(request.subjects))), ("bulk_words", ", ".join(bulk)))
+            warn = True
+            short.append(("unjustified", index, 0))
+    outcome = OC.CONSULT if consult else OC.WARN if warn else OC.PASS
+    return outcome, (bulk, wildcards, tuple(short))
 
 
-def check_intrusive(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+def explain_specificity(ctx: Context, outcome: Outcome,
+                        detail: SpecificityDetail) -> tuple[str, Facts]:
     request = ctx.request
-    content = any(item.category is DataCategory.CONTENT for item in request.data_requested)
-    if request.kind not in INTRUSIVE_KINDS and not content:
-        return OC.NOT_APPLICABLE, "No content data or real-time collection is sought.", ()
+    if detail is None:
+        return f"This {request.kind.value} request seeks no data.", ()
+    bulk, wildcards, short = detail
+    subjects = len(request.subjects)
+    if outcome is OC.PASS:
+        return (f"The request identifies {subjects} person(s) or account(s) and every data "
+                f"category has a bounded, justified period."), (
+            ("subjects", str(subjects)), ("data_items", str(len(request.data_requested))))
+    policy = ctx.policy
+    clauses: list[str] = []
+    if bulk or wildcards:
+        clauses.append(f"the request reads as bulk or open scope "
+                       f"({_quote(list(bulk) + list(wildcards))})")
+    for what, index, number in short:
+        if what == "no_subjects":
+            clauses.append("no person, account or item is identified")
+            continue
+        if what == "too_many_subjects":
+            clauses.append(f"{number} persons or accounts exceed the policy's "
+                           f"{policy.max_subjects}")
+            continue
+        where = f"data_requested[{index}] ({request.data_requested[index].category.value})"
+        if what == "open_ended":
+            clauses.append(f"{where} has an open-ended period")
+        elif what == "too_long":
+            clauses.append(f"{where} spans {number} days, more than the policy's "
+                           f"{policy.max_data_period_days}")
+        else:
+            clauses.append(f"{where} is not justified by the purpose")
+    return "Specificity and proportionality: " + "; ".join(clauses) + ".", (
+        ("subjects", str(subjects)), ("bulk_words", ", ".join(bulk)))
+
+
+#: the collection period in days when it exceeds the policy's maximum
+IntrusiveDetail = int | None
+
+
+def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
+    request = ctx.request
+    if request.kind not in INTRUSIVE_KINDS and not any(
+            item.category is DataCategory.CONTENT for item in request.data_requested):
+        return OC.NOT_APPLICABLE, None
+    ctx.two_reviewers = True
+    if not ctx.facts.any_serious:
+        return OC.REFUSE, None
+    period = request.collection_period
+    if period is not None:
+        days = (period.end - period.start).days + 1
+        if days > ctx.policy.max_collection_days:
+            return OC.WARN, days
+    return OC.WARN, None
+
+
+def explain_intrusive(ctx: Context, outcome: Outcome,
+                      days_over: IntrusiveDetail) -> tuple[str, Facts]:
+    request = ctx.request
+    if outcome is OC.NOT_APPLICABLE:
+        return "No content data or real-time collection is sought.", ()
     what = ("interception of content data (46)" if request.kind is RequestKind.CONTENT_INTERCEPTION
             else "real-time collection of traffic data (45)"
             if request.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
             else "content data")
     threshold = ctx.figures.serious_crime_threshold_years
-    if not ctx.facts.any_serious:
-        return OC.REFUSE, (
-            f"The request seeks {what}, which this desk grants only for serious crime, but no "
-            f"offence carries at least {years_text(threshold)} (2(h))."), (
-            ("serious_crime_threshold_years", f"{threshold:g}"),)
-    extra = ""
-    period = request.collection_period
-    if period is not None:
-        days = (period.end - period.start).days + 1
-        if days > ctx.policy.max_collection_days:
-            extra = (f"; the collection period of {days} days exceeds the policy's "
-                     f"{ctx.policy.max_collection_days}")
-    return OC.WARN, (
-        f"The request seeks {what} for a serious crime; two reviewers must decide{extra}."), (
-        ("serious_crime_threshold_years", f"{threshold:g}"),)
+    facts = (("serious_crime_threshold_years", f"{threshold:g}"),)
+    if outcome is OC.REFUSE:
+        return (f"The request seeks {what}, which this desk grants only for serious crime, but "
+                f"no offence carries at least {years_text(threshold)} (2(h))."), facts
+    extra = ("" if days_over is None else
+             f"; the collection period of {days_over} days exceeds the policy's "
+             f"{ctx.policy.max_collection_days}")
+    return (f"The request seeks {what} for a serious crime; two reviewers must "
+            f"decide{extra}."), facts
 
 
-def check_real_time_reservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
+#: (conduct categories described, those the reservation allows); None when no reservation
+#: under 23(3) concerns the request
+RealTimeDetail = tuple[set[str], set[str]] | None
+
+
+def decide_real_time_reservation(ctx: Context) -> tuple[Outcome, RealTimeDetail]:
     limited = ctx.requested.reservations.real_time_collection_offences_23_3
     if ctx.request.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
-        return OC.NOT_APPLICABLE, (
-            "No reservation under 23(3) limits this request."), ()
-    allowed = set(limited)
+        return OC.NOT_APPLICABLE, None
     found = {c for item in ctx.facts.offences for c in item.categories}
-    if found & allowed:
-        return OC.PASS, (
-            f"{ctx.requested.key} limits real-time collection to certain offences (23(3)); "
-            f"this conduct ({', '.join(sorted(found & allowed))}) is among them."), ()
-    return OC.REFUSE, (
-        f"{ctx.requested.key} reserved real-time collection to "
-        f"{', '.join(c.replace('_', ' ') for c in sorted(allowed))} (23(3)); the described "
-        f"conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
+    allowed = found.intersection(limited)
+    return (OC.PASS if allowed else OC.REFUSE), (found, allowed)
 
 
-def check_misuse_reservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    reserved = (ctx.requested.reservations.misuse_of_devices_11_3
-                or ctx.policy.reservations.misuse_of_devices_11_3)
+def explain_real_time_reservation(ctx: Context, outcome: Outcome,
+                                  detail: RealTimeDetail) -> tuple[str, Facts]:
+    if detail is None:
+        return "No reservation under 23(3) limits this request.", ()
+    found, allowed = detail
+    key = ctx.requested.key
+    if outcome is OC.PASS:
+        return (f"{key} limits real-time collection to certain offences (23(3)); this conduct "
+                f"({', '.join(sorted(allowed))}) is among them."), ()
+    limited = set(ctx.requested.reservations.real_time_collection_offences_23_3 or ())
+    return (f"{key} reserved real-time collection to "
+            f"{', '.join(c.replace('_', ' ') for c in sorted(limited))} (23(3)); the described "
+            f"conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
+
+
+def decide_misuse_reservation(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts, ...]]:
+    if not (ctx.requested.reservations.misuse_of_devices_11_3
+            or ctx.policy.reservations.misuse_of_devices_11_3):
+        return OC.NOT_APPLICABLE, ()
     devices = [item for item in ctx.facts.offences if "misuse_of_devices" in item.categories]
-    if not reserved or not devices:
-        return OC.NOT_APPLICABLE, "No reservation under 11(3) concerns this request.", ()
-    only_devices = [item for item in devices
-                    if set(item.convention_articles) == {11}
-                    and "misuse_of_credentials" not in item.categories]
-    if not only_devices:
-        return OC.PASS, (
-            f"{ctx.requested.key} reserved 11(3), but the conduct also involves credentials or "
-            f"another Convention offence."), ()
+    if not devices:
+        return OC.NOT_APPLICABLE, ()
+    # the offences resting on device misuse alone: credentials (11(3)'s exception) or another
+    # Convention offence keep the others in scope
+    only_devices = tuple(item for item in devices
+                         if set(item.convention_articles) == {11}
+                         and "misuse_of_credentials" not in item.categories)
+    return (OC.CONSULT if only_devices else OC.PASS), only_devices
+
+
+def explain_misuse_reservation(ctx: Context, outcome: Outcome,
+                               only_devices: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "No reservation under 11(3) concerns this request.", ()
+    key = ctx.requested.key
+    if outcome is OC.PASS:
+        return (f"{key} reserved 11(3), but the conduct also involves credentials or another "
+                f"Convention offence."), ()
     labels = ", ".join(f"'{item.offence.label}'" for item in only_devices)
-    return OC.CONSULT, (
-        f"{ctx.requested.key} reserved the right not to apply 11(1) (11(3)); {labels} rests on "
-        f"device misuse other than passwords or credentials, so a reviewer decides whether "
-        f"assistance is possible."), ()
+    return (f"{key} reserved the right not to apply 11(1) (11(3)); {labels} rests on device "
+            f"misuse other than passwords or credentials, so a reviewer decides whether "
+            f"assistance is possible."), ()
 
 
-# ------------------------------------------------------------------- 36: personal data
+# ----------------------------------------------------- rules still deciding and checking twice
 
 
 def check_personal_data(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
@@ -707,9 +816,6 @@ def check_preservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str
     return OC.PASS, (
         f"The linked preservation is within {minimum} days of this follow-up request "
         f"(42(7))."), facts
-
-
-# -------------------------------------------------------- 40(13)-(15), 42(2): completeness
 
 
 def check_contents(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
@@ -755,9 +861,6 @@ def check_channel(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ..
         f"should be sent again by one of them (40(13))."), (("channel", channel.value),)
 
 
-# ------------------------------------------------------------------ 2(o), 41: emergency
-
-
 def check_emergency(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
     request = ctx.request
     claimed = request.urgency is Urgency.EMERGENCY
@@ -783,9 +886,6 @@ def check_emergency(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], 
     return OC.WARN, (
         "An emergency is claimed, but no risk to the life or safety of a person is described "
         "(2(o)); the request is treated as ordinary."), facts
-
-
-# ------------------------------------------------------- 40(21)(b), 40(21)(c): always consult
 
 
 def check_essential_interests(ctx: Context) -> tuple[Outcome, str,
@@ -820,115 +920,6 @@ def check_fiscal(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...
     labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
     return OC.WARN, (
         f"{labels} involves fiscal matters, which alone are no ground to refuse ({article})."), ()
-
-
-
-
-# ------------------------------------------------------------ the hot path: outcomes only
-
-
-def decide_persecution(ctx: Context) -> Outcome:
-    for subject in ctx.request.subjects:
-        for flag in subject.profile_flags:
-            if flag is not ProfileFlag.SECURITY_RESEARCHER:
-                return OC.CONSULT
-    for item in ctx.facts.offences:
-        # protected conduct counts only when it is all the offence describes
-        if item.protected and len(item.protected) >= len(item.categories):
-            return OC.CONSULT
-    if ctx.vocabulary.persecution.matches(ctx.facts.all_text):
-        return OC.CONSULT
-    return OC.PASS
-
-
-def decide_indicators(ctx: Context) -> Outcome:
-    thresholds = ctx.policy.indicator_thresholds
-    if not thresholds:
-        return OC.NOT_APPLICABLE
-    requesting = ctx.requesting
-    if requesting is None:
-        return OC.WARN
-    absent = False
-    for threshold in thresholds:
-        value = requesting.indicator(threshold.indicator)
-        if value is None:
-            absent = True
-        elif threshold.triggered(value.value):
-            return OC.CONSULT
-    return OC.WARN if absent else OC.PASS
-
-
-def decide_research(ctx: Context) -> Outcome:
-    for subject in ctx.request.subjects:
-        if ProfileFlag.SECURITY_RESEARCHER in subject.profile_flags:
-            return OC.CONSULT
-    if ctx.vocabulary.research.matches(ctx.facts.all_text):
-        return OC.CONSULT
-    return OC.PASS
-
-
-def decide_specificity(ctx: Context) -> Outcome:
-    request = ctx.request
-    kind = request.kind
-    if kind not in _DATA_KINDS or (
-            kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
-        return OC.NOT_APPLICABLE
-    policy = ctx.policy
-    subjects = request.subjects
-    # consult is the most severe outcome here: the cheap tests first, the text scan last
-    if not subjects or len(subjects) > policy.max_subjects:
-        return OC.CONSULT
-    for subject in subjects:
-        if "*" in subject.identifier_value or "%" in subject.identifier_value:
-            return OC.CONSULT
-    warn = False
-    for item in request.data_requested:
-        if item.from_date is None or item.to_date is None:
-            if request.collection_period is None:
-                if item.category is DataCategory.CONTENT:
-                    return OC.CONSULT
-                warn = True
-        elif (item.to_date - item.from_date).days + 1 > policy.max_data_period_days:
-            warn = True
-        if not (item.justification and item.justification.strip()):
-            warn = True
-    if ctx.vocabulary.bulk.matches(ctx.facts.scope_text()):
-        return OC.CONSULT
-    return OC.WARN if warn else OC.PASS
-
-
-def decide_intrusive(ctx: Context) -> Outcome:
-    request = ctx.request
-    if request.kind not in INTRUSIVE_KINDS and not any(
-            item.category is DataCategory.CONTENT for item in request.data_requested):
-        return OC.NOT_APPLICABLE
-    ctx.two_reviewers = True
-    return OC.WARN if ctx.facts.any_serious else OC.REFUSE
-
-
-def decide_real_time_reservation(ctx: Context) -> Outcome:
-    limited = ctx.requested.reservations.real_time_collection_offences_23_3
-    if ctx.request.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
-        return OC.NOT_APPLICABLE
-    for item in ctx.facts.offences:
-        for category in item.categories:
-            if category in limited:
-                return OC.PASS
-    return OC.REFUSE
-
-
-def decide_misuse_reservation(ctx: Context) -> Outcome:
-    if not (ctx.requested.reservations.misuse_of_devices_11_3
-            or ctx.policy.reservations.misuse_of_devices_11_3):
-        return OC.NOT_APPLICABLE
-    devices = [item for item in ctx.facts.offences if "misuse_of_devices" in item.categories]
-    if not devices:
-        return OC.NOT_APPLICABLE
-    for item in devices:
-        if (set(item.convention_articles) == {11}
-                and "misuse_of_credentials" not in item.categories):
-            return OC.CONSULT
-    return OC.PASS
 
 
 @lru_cache(maxsize=4096)
@@ -1037,10 +1028,6 @@ def decide_similar_domestic_case(ctx: Context) -> Outcome:
     return OC.CONSULT
 
 
-
-# ------------------------------------------------ rules not yet converted: decide + check
-
-
 _CheckFn = Callable[[Context], tuple[Outcome, str, Facts]]
 _DecideFn = Callable[[Context], Outcome]
 
@@ -1062,13 +1049,6 @@ def _legacy(check: _CheckFn) -> tuple[Decide, Explain]:
 
 
 _DECIDE: dict[_CheckFn, _DecideFn] = {
-    check_persecution: decide_persecution,
-    check_indicators: decide_indicators,
-    check_research: decide_research,
-    check_specificity: decide_specificity,
-    check_intrusive: decide_intrusive,
-    check_real_time_reservation: decide_real_time_reservation,
-    check_misuse_reservation: decide_misuse_reservation,
     check_personal_data: decide_personal_data,
     check_preservation: decide_preservation,
     check_contents: decide_contents,
@@ -1079,6 +1059,7 @@ _DECIDE: dict[_CheckFn, _DecideFn] = {
     check_essential_interests: decide_essential_interests,
     check_similar_domestic_case: decide_similar_domestic_case,
 }
+
 
 # ----------------------------------------------------------------------------- the registry
 
@@ -1116,29 +1097,32 @@ RULES: tuple[Rule, ...] = (
           ("40(22)", "6", "37(15)"),
           ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
            "proceeding.subject_matter", "subjects[].profile_flags"),
-          (OC.PASS, OC.CONSULT), *_legacy(check_persecution)),
+          (OC.PASS, OC.CONSULT), decide_persecution, explain_persecution),
     _rule("SG-INDICATORS-40-22", "Rights-risk indicators of the requesting party",
           ("40(22)",), ("requesting.indicators", "policy.indicator_thresholds"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_indicators)),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), decide_indicators, explain_indicators),
     _rule("SG-RESEARCH-11", "Security research, authorised testing and protection",
           ("7(1)", "11(2)"), ("offences[]", "facts_summary", "subjects[].profile_flags"),
-          (OC.PASS, OC.CONSULT), *_legacy(check_research)),
+          (OC.PASS, OC.CONSULT), decide_research, explain_research),
     _rule("SG-SPECIFICITY-24", "Identified targets, bounded periods, no bulk requests",
           ("24(1)", "24(2)", "40(15)(e)"),
           ("subjects", "data_requested", "measures_sought", "policy.max_data_period_days",
            "policy.max_subjects"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_specificity)),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE),
+          decide_specificity, explain_specificity),
     _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
           ("45(1)", "46(1)", "24(1)", "2(h)"),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
            "collection_period", "policy.max_collection_days"),
-          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), *_legacy(check_intrusive)),
+          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive, explain_intrusive),
     _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
           ("23(3)",), ("kind", "offences[].conduct_description", "requested.reservations"),
-          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE), *_legacy(check_real_time_reservation)),
+          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_real_time_reservation, explain_real_time_reservation),
     _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", ("11(3)",),
           ("offences[].conduct_description", "requested.reservations", "policy.reservations"),
-          (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE), *_legacy(check_misuse_reservation)),
+          (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE),
+          decide_misuse_reservation, explain_misuse_reservation),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
           ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
           (OC.PASS, OC.NOT_APPLICABLE), *_legacy(check_personal_data)),
