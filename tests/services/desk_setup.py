@@ -39,18 +39,23 @@ class EngineDecision:
 
 
 class RecordingEngine:
-    """Stands in for the safeguards engine: returns a record naming the case it saw."""
+    """Stands in for the safeguards engine: returns a record naming what it saw; the outcome
+    is the request's `expect` field when it has one (else "pass")."""
 
     revision = "rules-2025.11-test"
 
     def __init__(self) -> None:
-        self.calls: list[tuple[int, date]] = []
+        self.calls: list[tuple[str, str, date]] = []
 
-    def __call__(self, case: CaseView, *, on: date) -> EngineDecision:
-        self.calls.append((case.id, on))
-        return EngineDecision(
-            self.revision, {"outcome": "passed", "case": case.id, "version": case.request_version}
-        )
+    def __call__(
+        self, kind: RequestKind, request: Mapping[str, Any], *, on: date, subject: str
+    ) -> EngineDecision:
+        self.calls.append((subject, kind.value, on))
+        outcome = str(request.get("expect", "pass"))
+        return EngineDecision(self.revision, {
+            "outcome": outcome, "subject": subject, "facts": request.get("facts"),
+            "counts": {outcome: 1, "not_applicable": 2},
+        })
 
 
 def validate_request(kind: RequestKind, request: Mapping[str, Any]) -> dict[str, Any]:

@@ -162,7 +162,7 @@ def test_refusal_needs_reasons_and_consultation(desk: Desk) -> None:
         reasons=["Art 40(22): substantial grounds of persecution"],
     )
     assert decision.rules_revision == "rules-2025.11-test"
-    assert decision.safeguards_record["case"] == case.id
+    assert decision.safeguards_record["subject"] == f"case {case.id}"
     case = desk.cases.get_case(desk.officer_a, case.id)
     assert (case.state, case.decision) == ("decided", "refuse")
     with pytest.raises(TransitionNotAllowed):
@@ -318,3 +318,87 @@ def test_preservation_clock_held_by_follow_up(desk: Desk) -> None:
     with pytest.raises(NotFound):
         desk.cases.set_preservation(desk.officer_a, keep.id, expected_version=keep.version,
                                     started_at=desk.clock(), follow_up_case_id=other_org_case.id)
+
+
+# --- the safeguards check stored with each saved request version --------------------------
+
+
+def test_create_evaluates_and_stores_the_check_with_the_version(desk: Desk) -> None:
+    case = desk.cases.register_incoming(
+        desk.officer_a, kind=RequestKind.STORED_DATA_ACCESS, requesting_party="Freedonia",
+        requested_party="Sylvania", title="t", request={"facts": "f", "expect": "consult"},
+    )
+    assert desk.engine.calls == [("the new case", "stored_data_access", desk.clock().date())]
+    assert case.check is not None
+    assert (case.check.outcome, case.check.rules_revision, case.check.request_version) == (
+        "consult", "rules-2025.11-test", 1)
+    assert case.check.counts == {"consult": 1, "not_applicable": 2}
+    assert case.check.on == desk.clock().date()
+    assert desk.cases.get_case(desk.reviewer_a, case.id).check == case.check
+    [version] = desk.cases.case_history(desk.officer_a, case.id)
+    assert (version.check_outcome, version.rules_revision) == ("consult", "rules-2025.11-test")
+    assert version.check_record is not None and version.check_record["facts"] == "f"
+    with desk.db.reading() as session:
+        entry = session.execute(
+            select(AuditLogRow).where(AuditLogRow.action == "create")).scalar_one()
+    assert entry.details["check_outcome"] == "consult"
+    assert entry.details["rules_revision"] == "rules-2025.11-test"
+    listed = desk.cases.list_cases(desk.officer_a).items
+    assert [c.check.outcome for c in listed if c.check] == ["consult"]
+
+
+def test_edit_evaluates_the_new_version(desk: Desk) -> None:
+    case = incoming(desk)
+    assert case.check is not None and case.check.outcome == "pass"
+    desk.clock.advance(timedelta(days=3))
+    case = desk.cases.edit_request(desk.officer_a, case.id, expected_version=case.version,
+                                   request={"facts": "more", "expect": "refuse"})
+    assert case.check is not None
+    assert (case.check.outcome, case.check.request_version) == ("refuse", 2)
+    assert case.check.on == desk.clock().date()
+    assert desk.engine.calls[-1] == (f"case {case.id}", "stored_data_access",
+                                     desk.clock().date())
+    history = desk.cases.case_history(desk.officer_a, case.id)
+    assert [(v.request_version, v.check_outcome) for v in history] == [(1, "pass"),
+                                                                       (2, "refuse")]
+    with desk.db.reading() as session:
+        entry = session.execute(
+            select(AuditLogRow).where(AuditLogRow.action == "edit")).scalar_one()
+    assert entry.details["check_outcome"] == "refuse"
+
+
+def test_invalid_request_writes_nothing_and_is_not_evaluated(desk: Desk) -> None:
+    before = (count(desk, CaseRow), count(desk, CaseVersionRow), count(desk, AuditLogRow))
+    with pytest.raises(InvalidInput):
+        desk.cases.register_incoming(
+            desk.officer_a, kind=RequestKind.STORED_DATA_ACCESS, requesting_party="A",
+            requested_party="B", title="t", request={"no": "facts"},
+        )
+    case = incoming(desk)
+    calls = len(desk.engine.calls)
+    with pytest.raises(InvalidInput):
+        desk.cases.edit_request(desk.officer_a, case.id, expected_version=case.version,
+                                request={"no": "facts"})
+    assert len(desk.engine.calls) == calls
+    assert (count(desk, CaseRow), count(desk, CaseVersionRow), count(desk, AuditLogRow)) == (
+        before[0] + 1, before[1] + 1, before[2] + 1)
+    assert desk.cases.get_case(desk.officer_a, case.id).request_version == 1
+
+
+def test_failed_evaluation_on_create_or_edit_writes_nothing(desk: Desk) -> None:
+    case = incoming(desk)
+    before = (count(desk, CaseRow), count(desk, CaseVersionRow), count(desk, AuditLogRow))
+
+    def broken_engine(*args: object, **kwargs: object) -> None:
+        raise InvalidInput("policy pack unreadable")
+
+    desk.cases._evaluate = broken_engine  # type: ignore[assignment]
+    with pytest.raises(InvalidInput, match="policy pack"):
+        incoming(desk)
+    with pytest.raises(InvalidInput, match="policy pack"):
+        desk.cases.edit_request(desk.officer_a, case.id, expected_version=case.version,
+                                request={"facts": "new"})
+    assert (count(desk, CaseRow), count(desk, CaseVersionRow), count(desk, AuditLogRow)) == before
+    after = desk.cases.get_case(desk.officer_a, case.id)
+    assert (after.version, after.request_version) == (case.version, 1)
+    assert verify_chain(desk.db).ok

@@ -319,3 +319,65 @@ def test_unexpected_error_has_the_one_shape_and_no_internals(desk: Desk) -> None
 
     body = _error(desk.client.get("/api/v1/test-unexpected"), 500)
     assert "secret" not in body["error"]
+
+
+def test_create_and_edit_store_the_safeguards_check(desk: Desk) -> None:
+    case = _create(desk)
+    check = case["check"]
+    assert check is not None and check["request_version"] == 1
+    # the same evaluation as the on-demand check of the stored request (depositary record,
+    # organisation A's profiles and policy) as of the day it was saved
+    live = desk.client.get(f"/api/v1/cases/{case['id']}/check?on={check['on']}",
+                           headers=desk.bearer("reviewer-a")).json()
+    assert check["outcome"] == live["outcome"] and check["counts"] == live["counts"]
+    assert check["rules_revision"] == live["revision"]
+    got = desk.client.get(f"/api/v1/cases/{case['id']}", headers=desk.bearer("reviewer-a"))
+    assert got.json()["check"] == check
+    listed = desk.client.get("/api/v1/cases", headers=desk.bearer("officer-a")).json()
+    assert listed["items"][0]["check"] == check
+    edited = desk.client.put(f"/api/v1/cases/{case['id']}/request",
+                             headers=desk.bearer("officer-a"), json={
+                                 "version": case["version"],
+                                 "request": example_request(reference="XAA-CA-2027-0002")})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["check"]["request_version"] == 2
+    entries = desk.client.get("/api/v1/audit/entries", headers=desk.bearer("auditor-a")
+                              ).json()["items"]
+    create = next(e for e in entries if e["action"] == "create")
+    edit = next(e for e in entries if e["action"] == "edit")
+    assert create["details"]["check_outcome"] == check["outcome"]
+    assert edit["details"]["rules_revision"] == check["rules_revision"]
+
+
+def test_invalid_request_over_the_api_writes_no_case_nor_audit_entry(desk: Desk) -> None:
+    before = desk.client.get("/api/v1/audit/entries", headers=desk.bearer("auditor-a")
+                             ).json()["total"]
+    _error(desk.client.post("/api/v1/cases", headers=desk.bearer("officer-a"), json={
+        "direction": "incoming", "title": "x", "request": example_request(language="??")}),
+        422, "language")
+    after = desk.client.get("/api/v1/audit/entries", headers=desk.bearer("auditor-a")).json()
+    # the auditor's listing itself used its token once (token_use) and nothing else
+    assert [e["action"] for e in after["items"][: after["total"] - before]] in (
+        [], ["token_use"])
+    assert desk.client.get("/api/v1/cases", headers=desk.bearer("officer-a")
+                           ).json()["total"] == 0
+
+
+def test_a_new_upload_is_used_by_the_next_check_in_the_same_process(desk: Desk) -> None:
+    from web_desk.conftest import EXAMPLES
+
+    first = _create(desk)
+    record = desk.client.get(f"/api/v1/cases/{first['id']}/check",
+                             headers=desk.bearer("reviewer-a")).json()
+    assert record["policy"] == "example-default"
+    text = (EXAMPLES / "policy/default.yaml").read_text().replace(
+        "name: example-default", "name: example-renamed")
+    done = desk.client.put("/api/v1/admin/policy", headers=desk.bearer("admin"),
+                           json={"filename": "renamed.yaml", "yaml": text})
+    assert done.status_code == 200, done.text
+    second = _create(desk)
+    assert second["check"]["rules_revision"] != first["check"]["rules_revision"]
+    record = desk.client.get(f"/api/v1/cases/{second['id']}/check",
+                             headers=desk.bearer("reviewer-a")).json()
+    assert record["policy"] == "example-renamed"
+    assert record["revision"] == second["check"]["rules_revision"]

@@ -70,10 +70,21 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+        workers: int = typer.Option(
+            1, min=1, max=64,
+            help="Web worker processes. Each opens its own database connections; the "
+            "database is the only state they share (SQLite in WAL mode with a busy timeout, "
+            "or PostgreSQL)."),
     ) -> None:
         """Run the web desk (status pages and the HTTP API, OpenAPI at /docs)."""
         shown = f"[{host}]" if ":" in host else host
-        console.print(f"TreatyDesk on http://{shown}:{port}/  (API docs: /docs; Ctrl+C stops)",
-                      markup=False)
+        plural = "process" if workers == 1 else "processes"
+        console.print(f"TreatyDesk on http://{shown}:{port}/  ({workers} worker {plural}; "
+                      "API docs: /docs; Ctrl+C stops)", markup=False)
+        # brought up to date once here, so that the workers' own start-up migration (app
+        # lifespan) finds nothing to do instead of racing each other on a fresh database
+        migrate(load_settings())
+        # the import string and factory=True let uvicorn build one app, hence one Database
+        # and engine, in each worker process; none is inherited from this one
         uvicorn.run("treatydesk.web.app:create_app", factory=True, host=host, port=port,
-                    log_level="info")
+                    workers=workers, log_level="info")

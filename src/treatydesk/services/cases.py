@@ -2,7 +2,10 @@
 decisions and preservation clocks. One operation, one transaction, its audit entry included.
 
 The request validator and the safeguards engine are injected: the service stores what they
-return and never interprets the request itself.
+return and never interprets the request itself. Creating a case or editing its request is
+validate, evaluate, store, audit: the engine's record for the saved version is stored with that
+version (and its outcome on the case) in the same transaction as the case and its audit entry;
+an invalid request, or an evaluation that fails, writes nothing.
 """
 
 from __future__ import annotations
@@ -80,9 +83,22 @@ class SafeguardsRecord(Protocol):
 
 
 class SafeguardsEvaluator(Protocol):
-    """Evaluates the case's current request as of `on` (binds parties, standings, policy)."""
+    """Evaluates a request (as the validator returned it) of `kind` as of `on` (binds parties,
+    standings, policy); `subject` names it in messages ("case 12", "a new case")."""
 
-    def __call__(self, case: CaseView, *, on: date) -> SafeguardsRecord: ...
+    def __call__(
+        self, kind: RequestKind, request: Mapping[str, Any], *, on: date, subject: str
+    ) -> SafeguardsRecord: ...
+
+
+def check_summary(
+    record: Mapping[str, Any], revision: str, *, on: date, request_version: int
+) -> dict[str, Any]:
+    """What the case row keeps of a check (the full record goes with the case version)."""
+    counts = record.get("counts") or {}
+    return {"outcome": str(record.get("outcome")), "rules_revision": revision,
+            "counts": {str(k): int(v) for k, v in counts.items()},
+            "on": on.isoformat(), "request_version": request_version}
 
 
 def _kind(value: str | RequestKind) -> RequestKind:
@@ -169,6 +185,12 @@ class CaseService:
             raise InvalidInput(f"the {direction.value} case cannot be created",
                                items=problems.items)
         normalised = self._checked_request(request_kind, request)
+        # evaluated before the chain lock is taken: the engine reads profiles, policy and
+        # standings, and writers should not wait for that
+        on = self._now().date()
+        outcome = self._evaluate(request_kind, normalised, on=on, subject="the new case")
+        record = dict(outcome.as_record())
+        summary = check_summary(record, outcome.revision, on=on, request_version=1)
         with write(self._db) as session:
             current_user(session, principal)
             at = self._now()
@@ -180,12 +202,15 @@ class CaseService:
                 created_by=principal.user_id, created_at=at, updated_at=at,
                 received_at=received_at or at, urgent=urgent,
                 requesting_deadline=requesting_deadline, preservation_extension_days=[],
+                check_outcome=summary["outcome"], check_summary=summary,
             )
             row.due_at = self._due(session, row)
-            desk_repo.insert_case(session, row=row)
+            desk_repo.insert_case(session, row=row, check_record=record,
+                                  rules_revision=outcome.revision)
             self._audit(session, principal, row, AuditAction.CREATE, {
                 "direction": direction.value, "kind": request_kind.value,
                 "state": row.state, "version": row.version,
+                "check_outcome": summary["outcome"], "rules_revision": outcome.revision,
             }, at)
             return CaseView.of(row)
 
@@ -289,12 +314,18 @@ class CaseService:
                     f"case {case_id} is {state.value}; its request can be edited only while "
                     f"{editable}"
                 )
-            normalised = self._checked_request(RequestKind(row.kind), request)
+            kind = RequestKind(row.kind)
+            normalised = self._checked_request(kind, request)
             at = self._now()
+            outcome = self._evaluate(kind, normalised, on=at.date(), subject=f"case {case_id}")
+            record = dict(outcome.as_record())
+            summary = check_summary(record, outcome.revision, on=at.date(),
+                                    request_version=row.request_version + 1)
             new_state = CaseState.DRAFT if state is CaseState.COMPLETE else state
             changes: dict[str, Any] = {
                 "request": normalised, "request_version": row.request_version + 1,
                 "state": new_state.value, "updated_at": at,
+                "check_outcome": summary["outcome"], "check_summary": summary,
             }
             if title is not None:
                 changes["title"] = title.strip()
@@ -305,11 +336,13 @@ class CaseService:
             desk_repo.add_case_version(
                 session, org_id=principal.org_id, case_id=case_id,
                 request_version=row.request_version, request=normalised,
-                author_id=principal.user_id, at=at,
+                author_id=principal.user_id, at=at, check_record=record,
+                rules_revision=outcome.revision,
             )
             self._audit(session, principal, row, AuditAction.EDIT, {
                 "request_version": row.request_version, "version": row.version,
                 "state_from": state.value, "state_to": new_state.value,
+                "check_outcome": summary["outcome"], "rules_revision": outcome.revision,
             }, at)
             return CaseView.of(row)
 
@@ -431,7 +464,8 @@ class CaseService:
                 extra_intrusive=self._extra_intrusive,
             )
             at = self._now()
-            outcome = self._evaluate(CaseView.of(row), on=at.date())
+            outcome = self._evaluate(RequestKind(row.kind), row.request, on=at.date(),
+                                     subject=f"case {row.id}")
             record = dict(outcome.as_record())
             target = DECISION_TARGET[kind_of_decision]
             changes: dict[str, Any] = {

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,16 +37,20 @@ from treatydesk.services.access import AccessService
 from treatydesk.services.cases import CaseService
 from treatydesk.services.common import Clock, current_user, utcnow, write
 from treatydesk.services.evaluation import (
+    CONVENTION_TREATY,
     Evaluation,
     StatusSource,
     evaluate_request,
+    record_standings,
     standings_for,
 )
 from treatydesk.services.principal import Permission, Principal, Role, require, role_scopes
 from treatydesk.services.views import CaseView
+from treatydesk.status.model import Standing
 from treatydesk.store import desk_repo
 from treatydesk.store.db import Database
 from treatydesk.store.desk_tables import UserRow
+from treatydesk.store.status_tables import StatusSnapshotRow
 from treatydesk.store.web_tables import StoredPolicyRow, StoredProfileRow, WebSessionRow
 
 #: a session ends this long after sign-in, whatever happens
@@ -299,32 +305,119 @@ def _policy_doc(row: StoredPolicyRow) -> StoredDocument:
 # ----------------------------------------------------------------------- safeguards check
 
 
+class _LastParse(threading.local):
+    """One-shot hand-over of a parsed request between the steps of one operation in one
+    thread (create: kind and parties, then the validator, then the engine), so the request is
+    parsed once, not three times. `take` returns the model only for the very dict object it was
+    parsed from or dumped to, and forgets it, so nothing outlives the next step."""
+
+    data: object = None
+    model: CooperationRequest | None = None
+
+    def give(self, data: object, model: CooperationRequest) -> None:
+        self.data, self.model = data, model
+
+    def take(self, data: object) -> CooperationRequest | None:
+        model = self.model if data is self.data else None
+        self.data = self.model = None
+        return model
+
+
+_last_parse = _LastParse()
+
+
 def validate_request(kind: RequestKind, request: Mapping[str, Any]) -> dict[str, Any]:
     """The CaseService's validator: the request model, and its kind must be the case's."""
-    model = validate_request_data(dict(request))
+    model = _last_parse.take(request) or validate_request_data(dict(request))
     if model.kind is not kind:
         raise InvalidInput(
             f"the request is of kind {model.kind.value} but the case is {kind.value}",
             items=[ErrorItem("request.kind", f"must be {kind.value}")])
-    return model.model_dump(mode="json")
+    normalised = model.model_dump(mode="json")
+    _last_parse.give(normalised, model)
+    return normalised
+
+
+#: parsed profiles and policy packs kept per process (each a few KB parsed)
+PARSED_DOCUMENTS_KEPT = 512
+
+
+class _ParsedDocuments:
+    """Parsed profile and policy YAML, keyed by file name and the SHA-256 of the stored text:
+    each text is parsed once per process, and an upload (new text, new hash) can never be
+    served stale, whichever worker process stored it. Shared by the request threads."""
+
+    def __init__(self, kept: int = PARSED_DOCUMENTS_KEPT) -> None:
+        self._kept = kept
+        self._items: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, filename: str, text: str, parse: Callable[..., Any]) -> Any:
+        key = (filename, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        parsed = parse(filename, text=text)  # outside the lock; a race only parses twice
+        with self._lock:
+            self._items[key] = parsed
+            while len(self._items) > self._kept:
+                self._items.popitem(last=False)
+        return parsed
 
 
 class SafeguardsChecks:
     """Evaluates a request for an organisation: the party profiles and policy pack that
-    organisation uploaded, standings from the chosen status source (services.evaluation)."""
+    organisation uploaded, standings from the chosen status source (services.evaluation).
+
+    What the engine is given is read in one short read transaction per evaluation (the two
+    parties' stored profiles, the policy pack, the id of the newest stored depositary
+    snapshot); parsing and standings are reused while those have not changed."""
 
     def __init__(self, db: Database, documents: DeskDocuments) -> None:
         self._db = db
         self._documents = documents
+        self._parsed = _ParsedDocuments()
+        self._standings_lock = threading.Lock()
+        #: the newest snapshot's id (None: nothing stored, the bundled one) -> standings, note
+        self._record: tuple[int | None, tuple[Mapping[str, Standing], str]] | None = None
 
     def evaluate_for(
         self, org_id: int, request: CooperationRequest, *, on: date, source: StatusSource
     ) -> Evaluation:
-        status, note = standings_for(source, settings=self._db.settings, db=self._db)
-        return evaluate_request(
-            request, on=on,
-            profile_of=lambda key: self._documents.parsed_profile(org_id, key),
-            policy=self._documents.parsed_policy(org_id), standings=status, notes=(note,))
+        parties = {request.requesting_party, request.requested_party}
+        with self._db.reading() as session:
+            profile_texts: dict[str, str] = {
+                key: text for key, text in session.execute(
+                    select(StoredProfileRow.party_key, StoredProfileRow.source_yaml).where(
+                        StoredProfileRow.org_id == org_id,
+                        StoredProfileRow.party_key.in_(parties)))}
+            policy_text = session.execute(select(StoredPolicyRow.source_yaml).where(
+                StoredPolicyRow.org_id == org_id)).scalar_one_or_none()
+            newest = (_newest_snapshot_id(session) if source is StatusSource.RECORD
+                      else None)
+        if source is StatusSource.RECORD:
+            status, note = self._record_standings(newest)
+        else:
+            status, note = standings_for(source, settings=self._db.settings, db=self._db)
+        profiles = {key: self._parsed.get(f"{key}.yaml", text, load_profile)
+                    for key, text in profile_texts.items()}
+        policy = (self._parsed.get("policy.yaml", policy_text, load_policy)
+                  if policy_text is not None else None)
+        return evaluate_request(request, on=on, profile_of=profiles.get, policy=policy,
+                                standings=status, notes=(note,))
+
+    def _record_standings(self, newest: int | None) -> tuple[Mapping[str, Standing], str]:
+        with self._standings_lock:
+            if self._record is not None and self._record[0] == newest:
+                return self._record[1]
+        found = record_standings(self._db)
+        with self._db.reading() as session:
+            still = _newest_snapshot_id(session)
+        if still == newest:  # kept only if no import happened while it was computed
+            with self._standings_lock:
+                self._record = (newest, found)
+        return found
 
     def check_request(
         self, principal: Principal, request: Mapping[str, Any], *, on: date,
@@ -346,14 +439,26 @@ class SafeguardsChecks:
         return case, self.evaluate_for(principal.org_id, model, on=on, source=source)
 
 
+def _newest_snapshot_id(session: Any) -> int | None:
+    """The id of the snapshot record_standings reads (newest retrieval, then newest id)."""
+    found: int | None = session.execute(
+        select(StatusSnapshotRow.id).where(StatusSnapshotRow.treaty == CONVENTION_TREATY)
+        .order_by(StatusSnapshotRow.retrieved_at.desc(), StatusSnapshotRow.id.desc())
+        .limit(1)).scalar_one_or_none()
+    return found
+
+
 def case_service(
     db: Database, checks: SafeguardsChecks, org_id: int, *, now: Clock = utcnow
 ) -> CaseService:
-    """A CaseService whose decisions are checked with `org_id`'s profiles and policy against
-    the depositary record (a decision is never taken on the hypothetical example)."""
+    """A CaseService whose saved requests and decisions are checked with `org_id`'s profiles
+    and policy against the depositary record (never the hypothetical example)."""
 
-    def evaluate_case(case: CaseView, *, on: date) -> Evaluation:
-        model = validate_request_data(case.request, source=f"case {case.id}")
+    def evaluate_case(
+        kind: RequestKind, request: Mapping[str, Any], *, on: date, subject: str
+    ) -> Evaluation:
+        model = _last_parse.take(request) or validate_request_data(dict(request),
+                                                                   source=subject)
         return checks.evaluate_for(org_id, model, on=on, source=StatusSource.RECORD)
 
     return CaseService(db, validate_request=validate_request, evaluate=evaluate_case, now=now)
@@ -364,6 +469,7 @@ def case_service(
 
 def _parties(request: Mapping[str, Any]) -> tuple[RequestKind, str, str]:
     model = validate_request_data(dict(request))
+    _last_parse.give(request, model)
     return model.kind, model.requesting_party, model.requested_party
 
 
@@ -375,22 +481,25 @@ def create_case(
     """An outgoing draft or an incoming registration whose kind and parties are read from the
     request itself, so the case can never disagree with the request it holds."""
     require(principal, Permission.CASE_WRITE)
-    kind, requesting, requested = _parties(request)
-    if direction == "outgoing":
-        if received_at is not None:
-            raise InvalidInput("an outgoing draft has no received_at",
-                               items=[ErrorItem("received_at", "only for incoming requests")])
-        return cases.create_outgoing_draft(
-            principal, kind=kind, requesting_party=requesting, requested_party=requested,
-            title=title, request=request, requesting_deadline=requesting_deadline,
-            urgent=urgent)
-    if direction == "incoming":
-        return cases.register_incoming(
-            principal, kind=kind, requesting_party=requesting, requested_party=requested,
-            title=title, request=request, received_at=received_at,
-            requesting_deadline=requesting_deadline, urgent=urgent)
-    raise InvalidInput(f"direction must be 'outgoing' or 'incoming', got {direction!r}",
-                       items=[ErrorItem("direction", "outgoing or incoming")])
+    try:
+        kind, requesting, requested = _parties(request)
+        if direction == "outgoing":
+            if received_at is not None:
+                raise InvalidInput("an outgoing draft has no received_at",
+                                   items=[ErrorItem("received_at", "only for incoming requests")])
+            return cases.create_outgoing_draft(
+                principal, kind=kind, requesting_party=requesting, requested_party=requested,
+                title=title, request=request, requesting_deadline=requesting_deadline,
+                urgent=urgent)
+        if direction == "incoming":
+            return cases.register_incoming(
+                principal, kind=kind, requesting_party=requesting, requested_party=requested,
+                title=title, request=request, received_at=received_at,
+                requesting_deadline=requesting_deadline, urgent=urgent)
+        raise InvalidInput(f"direction must be 'outgoing' or 'incoming', got {direction!r}",
+                           items=[ErrorItem("direction", "outgoing or incoming")])
+    finally:
+        _last_parse.take(None)  # nothing handed over outlives the call
 
 
 def require_audit_verifier(principal: Principal, db: Database) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -80,6 +80,18 @@ class NewToken(_View):
     details: TokenView
 
 
+class CheckSummary(_View):
+    """The safeguards check run when the case's current request version was saved."""
+
+    outcome: str
+    #: findings per outcome (refuse, missing, consult, warn, pass, not_applicable)
+    counts: dict[str, int]
+    rules_revision: str
+    #: the day the request was checked as of
+    on: date
+    request_version: int
+
+
 class CaseView(_View):
     id: int
     direction: str
@@ -103,6 +115,8 @@ class CaseView(_View):
     preservation_extension_days: list[int]
     follow_up_case_id: int | None
     due_at: datetime | None
+    #: the latest safeguards check (None for a version saved before checks were stored)
+    check: CheckSummary | None = None
 
     @classmethod
     def of(cls, row: CaseRow) -> CaseView:
@@ -118,6 +132,7 @@ class CaseView(_View):
             preservation_days=row.preservation_days,
             preservation_extension_days=list(row.preservation_extension_days),
             follow_up_case_id=row.follow_up_case_id, due_at=row.due_at,
+            check=CheckSummary(**row.check_summary) if row.check_summary else None,
         )
 
 
@@ -126,12 +141,18 @@ class CaseVersionView(_View):
     request: dict[str, Any]
     author_id: int
     created_at: datetime
+    #: the safeguards check of this version when it was saved (None before checks were stored)
+    check_outcome: str | None = None
+    rules_revision: str | None = None
+    check_record: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, row: CaseVersionRow) -> CaseVersionView:
         return cls(
             request_version=row.request_version, request=dict(row.request),
             author_id=row.author_id, created_at=row.created_at,
+            check_outcome=row.check_outcome, rules_revision=row.rules_revision,
+            check_record=dict(row.check_record) if row.check_record is not None else None,
         )
 
 

@@ -258,14 +258,21 @@ def last_success(session: Session, *, username: str) -> datetime | None:
 
 # --- cases ---------------------------------------------------------------------------------
 
-def insert_case(session: Session, *, row: CaseRow) -> CaseRow:
-    """Insert a new case and its first request version (the caller sets org_id on the row)."""
+def insert_case(
+    session: Session, *, row: CaseRow, check_record: Mapping[str, Any] | None = None,
+    rules_revision: str | None = None,
+) -> CaseRow:
+    """Insert a new case and its first request version (the caller sets org_id on the row),
+    with the safeguards record of that version when it was checked."""
     session.add(row)
     session.flush()
     session.add(
         CaseVersionRow(
             org_id=row.org_id, case_id=row.id, request_version=row.request_version,
             request=row.request, author_id=row.created_by, created_at=row.created_at,
+            check_outcome=row.check_outcome,
+            check_record=dict(check_record) if check_record is not None else None,
+            rules_revision=rules_revision,
         )
     )
     session.flush()
@@ -312,11 +319,16 @@ def update_case(
 def add_case_version(
     session: Session, *, org_id: int, case_id: int, request_version: int,
     request: Mapping[str, Any], author_id: int, at: datetime,
+    check_record: Mapping[str, Any] | None = None, rules_revision: str | None = None,
 ) -> None:
+    outcome = check_record.get("outcome") if check_record is not None else None
     session.add(
         CaseVersionRow(
             org_id=org_id, case_id=case_id, request_version=request_version,
             request=dict(request), author_id=author_id, created_at=at,
+            check_outcome=str(outcome) if outcome is not None else None,
+            check_record=dict(check_record) if check_record is not None else None,
+            rules_revision=rules_revision,
         )
     )
     session.flush()

@@ -2,8 +2,8 @@
 reviews, consultations, login attempts and the audit chain.
 
 Every table that holds an organisation's data carries `org_id`; repository functions always
-filter by it. Times are stored timezone-aware. Migration: versions/0002_desk.py (kept in step by
-the no-drift test).
+filter by it. Times are stored timezone-aware. Migrations: versions/0002_desk.py and
+0004_case_checks.py (kept in step by the no-drift test).
 """
 
 from __future__ import annotations
@@ -163,6 +163,11 @@ class CaseRow(Base):
     follow_up_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     #: earliest running deadline, recomputed on every change; None when no clock runs
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: the safeguards check of the current request version, run when it was saved: its
+    #: overall outcome, and {outcome, counts, rules_revision, on, request_version} for lists
+    #: and the case view (the full record is on the case_versions row); None before 0004
+    check_outcome: Mapped[str | None] = mapped_column(String(32))
+    check_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CaseVersionRow(Base):
@@ -178,6 +183,11 @@ class CaseVersionRow(Base):
     request: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    #: the safeguards engine's record (Decision.as_record() with its inputs) for this version
+    #: as saved, and the rules revision that produced it; None for versions saved before 0004
+    check_outcome: Mapped[str | None] = mapped_column(String(32))
+    check_record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rules_revision: Mapped[str | None] = mapped_column(String(100))
 
 
 class ReviewRow(Base):
