@@ -183,10 +183,11 @@ def test_any_bytes_are_a_clear_error(raw: bytes) -> None:
 
 @PROPERTY
 @given(request_data(), days, st.integers(0, 1), st.booleans())
-def test_every_explanation_agrees_with_the_decided_outcome(
+def test_every_explanation_renders_and_never_changes_the_decision(
         data: dict[str, Any], on: dt.date, policy_index: int, with_requesting: bool) -> None:
-    """Each rule decides its outcome on the hot path and explains it later from the same
-    inputs; reading a sentence raises ExplanationMismatch if the two ever disagree."""
+    """Each rule decides its outcome and the detail of its explanation once, on the hot path;
+    the sentence is rendered later from that detail. Rendering must not fail, and must change
+    nothing that was decided (outcomes, conditions, reviewers, emergency)."""
     import pickle
 
     from treatydesk.safeguards.engine import rule_registry
@@ -198,10 +199,21 @@ def test_every_explanation_agrees_with_the_decided_outcome(
                         else None, standings=standings, policy=policies[policy_index])
     registry = rule_registry()
     assert [f.rule_id for f in decision.findings] == [r.id for r in registry.rules]
+    decided = ([f.outcome for f in decision.findings], decision.outcome, decision.conditions,
+               decision.reviewers_required, decision.emergency, decision.counts())
     for finding in decision.findings:
         assert finding.sentence.endswith(".")
+        assert all(isinstance(name, str) and isinstance(value, str)
+                   for name, value in finding.facts)
         assert finding.relies_on_recalled == (registry.recalled[finding.rule_id]
                                               and finding.sentence != f"Rule {finding.rule_id} "
                                               f"is not in effect on {on}.")
+    assert ([f.outcome for f in decision.findings], decision.outcome, decision.conditions,
+            decision.reviewers_required, decision.emergency, decision.counts()) == decided
+    # the same request evaluated again renders the same sentences (rendering is pure)
+    again = evaluate(request, on=on, requested=profiles[request.requested_party],
+                     requesting=profiles.get(request.requesting_party) if with_requesting
+                     else None, standings=standings, policy=policies[policy_index])
+    assert again.as_record() == decision.as_record()
     copied = pickle.loads(pickle.dumps(decision))
     assert copied == decision and copied.as_record() == decision.as_record()

@@ -61,11 +61,8 @@ Render = Callable[[Any, "Outcome", Any], tuple[str, tuple[tuple[str, str], ...]]
 
 def _given(explanation: Any, outcome: Outcome,
            detail: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
+    # Finding.given keeps its ready (sentence, facts) where a rule's finding keeps its context
     return explanation  # type: ignore[no-any-return]
-
-
-class ExplanationMismatch(AssertionError):
-    """A rule's explanation reached another outcome than its decision: a bug in the rule."""
 
 
 class Finding(tuple):  # type: ignore[type-arg]

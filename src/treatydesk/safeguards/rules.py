@@ -17,23 +17,24 @@ checked against the Convention when the registry loads (`rule_registry()`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from treatydesk.cooperation.contents import missing_contents, requirements
+from treatydesk.cooperation.contents import Requirement, requirements
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
     DataCategory,
+    LinkedRequest,
     ProfileFlag,
     Urgency,
 )
 from treatydesk.parties.conduct import ConductTaxonomy
 from treatydesk.parties.profile import DomesticOffence, Indicator, PartyProfile
 from treatydesk.safeguards.facts import OffenceFacts, RequestFacts, years_text
-from treatydesk.safeguards.findings import Condition, ExplanationMismatch, Outcome
+from treatydesk.safeguards.findings import Condition, Outcome
 from treatydesk.safeguards.policy import IndicatorThreshold, PolicyPack
 from treatydesk.safeguards.vocabulary import Vocabulary
 from treatydesk.status.model import Standing
@@ -108,10 +109,6 @@ def _party(ctx: Context, key: str) -> str:
         return f"{ctx.requesting.name} ({key})"
     standing = ctx.standings.get(key)
     return f"{standing.name} ({key})" if standing is not None else key
-
-
-def _worst(outcomes: Sequence[Outcome]) -> Outcome:
-    return max(outcomes, key=lambda o: o.severity) if outcomes else OC.PASS
 
 
 _SEV = {outcome: outcome.severity for outcome in Outcome}
@@ -779,147 +776,7 @@ def explain_misuse_reservation(ctx: Context, outcome: Outcome,
             f"assistance is possible."), ()
 
 
-# ----------------------------------------------------- rules still deciding and checking twice
-
-
-def check_personal_data(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    request = ctx.request
-    if request.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, "Extradition transfers a person, not data.", ()
-    return OC.PASS, (
-        "Any personal data produced goes with the transfer conditions of 36(1)-(3) and the use "
-        "limitation of 40(19), listed in the decision's conditions."), ()
-
-
-def check_preservation(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    request = ctx.request
-    minimum = ctx.figures.preservation_minimum_days
-    facts = (("preservation_minimum_days", str(minimum)),)
-    if request.kind is RequestKind.PRESERVATION:
-        asked = request.preservation.duration_days if request.preservation else None
-        if asked is not None and asked < minimum:
-            return OC.WARN, (
-                f"The request asks preservation for {asked} days; the Convention's minimum is "
-                f"{minimum} days (42(7)), which the desk applies."), facts
-        return OC.PASS, f"Preservation will last at least {minimum} days (42(7)).", facts
-    earlier = [link for link in request.linked_requests
-               if link.kind is RequestKind.PRESERVATION and link.date is not None]
-    if not earlier:
-        return OC.NOT_APPLICABLE, "No earlier preservation request is linked.", ()
-    lapsed = [link for link in earlier
-              if link.date is not None and (request.date - link.date).days > minimum]
-    if lapsed:
-        shown = ", ".join(f"{link.reference} of {link.date}" for link in lapsed)
-        return OC.WARN, (
-            f"The linked preservation {shown} was made more than {minimum} days before this "
-            f"request; check that the data is still preserved (42(7))."), facts
-    return OC.PASS, (
-        f"The linked preservation is within {minimum} days of this follow-up request "
-        f"(42(7))."), facts
-
-
-def check_contents(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    missing = missing_contents(ctx.request)
-    if not missing:
-        return OC.PASS, (
-            f"The request has every content its kind ({ctx.request.kind.value}) requires."), ()
-    parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing]
-    return OC.MISSING, "The request lacks " + "; ".join(parts) + ".", tuple(
-        (item.field_path, item.article) for item in missing)
-
-
-def check_language(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    accepted = ctx.policy.languages
-    source = f"the policy '{ctx.policy.name}'"
-    if accepted is None:
-        accepted = frozenset(ctx.requested.accepted_languages)
-        source = f"the profile of {ctx.requested.key}"
-    language = ctx.request.language
-    if not accepted:
-        return OC.WARN, (
-            f"No accepted languages are recorded in {source}, so '{language}' could not be "
-            f"checked (40(14))."), ()
-    listed = ", ".join(sorted(accepted))
-    if language in accepted:
-        return OC.PASS, f"The request is in '{language}', which {source} accepts ({listed}).", ()
-    return OC.MISSING, (
-        f"The request is in '{language}', but {source} accepts only {listed}: a translation is "
-        f"needed (40(14))."), (("language", language), ("accepted", listed))
-
-
-def check_channel(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    channel = ctx.request.channel
-    accepted = ctx.requested.accepted_channels
-    if not accepted:
-        return OC.WARN, f"No accepted channels are recorded for {ctx.requested.key}.", ()
-    listed = ", ".join(c.value for c in accepted)
-    if channel in accepted:
-        return OC.PASS, (
-            f"The request came by {channel.value}, which {ctx.requested.key} accepts."), ()
-    return OC.WARN, (
-        f"The request came by {channel.value}, but {ctx.requested.key} accepts {listed}; it "
-        f"should be sent again by one of them (40(13))."), (("channel", channel.value),)
-
-
-def check_emergency(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    request = ctx.request
-    claimed = request.urgency is Urgency.EMERGENCY
-    if not claimed and request.kind is not RequestKind.EMERGENCY_DISCLOSURE:
-        return OC.NOT_APPLICABLE, "No emergency is claimed.", ()
-    text = ctx.facts.emergency_text()
-    risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
-    soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
-    facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
-    if risk and soon:
-        return OC.PASS, (
-            f"The request describes a risk to life or safety ({_quote(risk)}) that is imminent "
-            f"({_quote(soon)}): an emergency within 2(o)."), facts
-    if risk:
-        return OC.CONSULT, (
-            f"The request describes a risk to life or safety ({_quote(risk)}) but nothing shows "
-            f"it is imminent; a reviewer confirms the emergency (2(o))."), facts
-    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
-        return OC.MISSING, (
-            "An emergency disclosure needs a described significant and imminent risk to the "
-            "life or safety of a person (2(o)); none is described, so it must describe one or "
-            "go as an ordinary request."), facts
-    return OC.WARN, (
-        "An emergency is claimed, but no risk to the life or safety of a person is described "
-        "(2(o)); the request is treated as ordinary."), facts
-
-
-def check_essential_interests(ctx: Context) -> tuple[Outcome, str,
-                                                      tuple[tuple[str, str], ...]]:
-    if ctx.request.kind is RequestKind.EXTRADITION:
-        return OC.CONSULT, (
-            f"A reviewer must decide the grounds for refusal that the law of "
-            f"{ctx.requested.key} and its treaties provide (37(8)); never decided "
-            f"automatically."), ()
-    return OC.CONSULT, (
-        f"A reviewer must decide whether execution would prejudice the sovereignty, security, "
-        f"ordre public or other essential interests of {ctx.requested.key} (40(21)(b)); never "
-        f"decided automatically."), ()
-
-
-def check_similar_domestic_case(ctx: Context) -> tuple[Outcome, str,
-                                                        tuple[tuple[str, str], ...]]:
-    if ctx.request.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, "For extradition, the requested party's law applies (37(8)).", ()
-    measures = ", ".join(ctx.request.measures_sought) or ctx.request.kind.value
-    return OC.CONSULT, (
-        f"A reviewer must confirm that the law of {ctx.requested.key} would allow {measures} in "
-        f"a similar domestic case (40(21)(c)); never decided automatically."), ()
-
-
-def check_fiscal(ctx: Context) -> tuple[Outcome, str, tuple[tuple[str, str], ...]]:
-    fiscal = [item for item in ctx.facts.offences
-              if item.offence.involves_fiscal_matters or "tax_evasion" in item.categories]
-    if not fiscal:
-        return OC.NOT_APPLICABLE, "No offence involves fiscal matters.", ()
-    article = "37(16)" if ctx.request.kind is RequestKind.EXTRADITION else "40(23)"
-    labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
-    return OC.WARN, (
-        f"{labels} involves fiscal matters, which alone are no ground to refuse ({article})."), ()
+# ------------------------------------------------------------------- 36: personal data
 
 
 @lru_cache(maxsize=4096)
@@ -944,13 +801,20 @@ def _transfer_conditions(requested: str, requesting: str,
     return conditions
 
 
-def decide_personal_data(ctx: Context) -> Outcome:
+def decide_personal_data(ctx: Context) -> tuple[Outcome, None]:
     request = ctx.request
     if request.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE
+        return OC.NOT_APPLICABLE, None
     ctx.conditions.extend(_transfer_conditions(
         request.requested_party, request.requesting_party, request.confidentiality))
-    return OC.PASS
+    return OC.PASS, None
+
+
+def explain_personal_data(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "Extradition transfers a person, not data.", ()
+    return ("Any personal data produced goes with the transfer conditions of 36(1)-(3) and the "
+            "use limitation of 40(19), listed in the decision's conditions."), ()
 
 
 @lru_cache(maxsize=16)
@@ -959,106 +823,207 @@ def _preservation_condition(minimum: int) -> Condition:
                               f"the follow-up request is decided.")
 
 
-def decide_preservation(ctx: Context) -> Outcome:
+#: (the request is itself a preservation, the days it asks, the linked preservations made
+#: more than the minimum before it)
+PreservationDetail = tuple[bool, int | None, tuple[LinkedRequest, ...]]
+
+
+def decide_preservation(ctx: Context) -> tuple[Outcome, PreservationDetail]:
     request = ctx.request
     minimum = ctx.figures.preservation_minimum_days
     if request.kind is RequestKind.PRESERVATION:
         ctx.conditions.append(_preservation_condition(minimum))
         asked = request.preservation.duration_days if request.preservation else None
-        return OC.WARN if asked is not None and asked < minimum else OC.PASS
+        return (OC.WARN if asked is not None and asked < minimum else OC.PASS), (True, asked, ())
     earlier = False
+    lapsed: tuple[LinkedRequest, ...] = ()
     for link in request.linked_requests:
         if link.kind is RequestKind.PRESERVATION and link.date is not None:
-            if (request.date - link.date).days > minimum:
-                return OC.WARN
             earlier = True
-    return OC.PASS if earlier else OC.NOT_APPLICABLE
+            if (request.date - link.date).days > minimum:
+                lapsed += (link,)
+    outcome = OC.WARN if lapsed else OC.PASS if earlier else OC.NOT_APPLICABLE
+    return outcome, (False, None, lapsed)
 
 
-def decide_contents(ctx: Context) -> Outcome:
+def explain_preservation(ctx: Context, outcome: Outcome,
+                         detail: PreservationDetail) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "No earlier preservation request is linked.", ()
+    own, asked, lapsed = detail
+    minimum = ctx.figures.preservation_minimum_days
+    facts = (("preservation_minimum_days", str(minimum)),)
+    if own:
+        if outcome is OC.WARN:
+            return (f"The request asks preservation for {asked} days; the Convention's minimum "
+                    f"is {minimum} days (42(7)), which the desk applies."), facts
+        return f"Preservation will last at least {minimum} days (42(7)).", facts
+    if outcome is OC.WARN:
+        shown = ", ".join(f"{link.reference} of {link.date}" for link in lapsed)
+        return (f"The linked preservation {shown} was made more than {minimum} days before "
+                f"this request; check that the data is still preserved (42(7))."), facts
+    return (f"The linked preservation is within {minimum} days of this follow-up request "
+            f"(42(7))."), facts
+
+
+# -------------------------------------------------------- 40(13)-(15), 42(2): completeness
+
+
+def decide_contents(ctx: Context) -> tuple[Outcome, tuple[Requirement, ...]]:
     request = ctx.request
-    for item in requirements(request.kind):
-        if not item.present(request):
-            return OC.MISSING
-    return OC.PASS
+    # every requirement is checked: the explanation lists all that are missing
+    missing = tuple(item for item in requirements(request.kind) if not item.present(request))
+    return (OC.MISSING if missing else OC.PASS), missing
 
 
-def decide_language(ctx: Context) -> Outcome:
+def explain_contents(ctx: Context, outcome: Outcome,
+                     missing: tuple[Requirement, ...]) -> tuple[str, Facts]:
+    if outcome is OC.PASS:
+        return (f"The request has every content its kind ({ctx.request.kind.value}) "
+                f"requires."), ()
+    parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing]
+    return "The request lacks " + "; ".join(parts) + ".", tuple(
+        (item.field_path, item.article) for item in missing)
+
+
+#: (the languages accepted, whether the policy (not the requested party's profile) gave them)
+LanguageDetail = tuple[frozenset[str], bool]
+
+
+def decide_language(ctx: Context) -> tuple[Outcome, LanguageDetail]:
     accepted = ctx.policy.languages
+    from_policy = accepted is not None
     if accepted is None:
         accepted = ctx.requested.accepted_language_set
     if not accepted:
-        return OC.WARN
-    return OC.PASS if ctx.request.language in accepted else OC.MISSING
+        return OC.WARN, (accepted, from_policy)
+    return (OC.PASS if ctx.request.language in accepted else OC.MISSING), (accepted, from_policy)
 
 
-def decide_channel(ctx: Context) -> Outcome:
+def explain_language(ctx: Context, outcome: Outcome,
+                     detail: LanguageDetail) -> tuple[str, Facts]:
+    accepted, from_policy = detail
+    source = (f"the policy '{ctx.policy.name}'" if from_policy
+              else f"the profile of {ctx.requested.key}")
+    language = ctx.request.language
+    if outcome is OC.WARN:
+        return (f"No accepted languages are recorded in {source}, so '{language}' could not be "
+                f"checked (40(14))."), ()
+    listed = ", ".join(sorted(accepted))
+    if outcome is OC.PASS:
+        return f"The request is in '{language}', which {source} accepts ({listed}).", ()
+    return (f"The request is in '{language}', but {source} accepts only {listed}: a translation "
+            f"is needed (40(14))."), (("language", language), ("accepted", listed))
+
+
+def decide_channel(ctx: Context) -> tuple[Outcome, None]:
     # no accepted channel recorded, or not one of them: a warning either way
-    return OC.PASS if ctx.request.channel in ctx.requested.accepted_channels else OC.WARN
+    return (OC.PASS if ctx.request.channel in ctx.requested.accepted_channels
+            else OC.WARN), None
 
 
-def decide_emergency(ctx: Context) -> Outcome:
+def explain_channel(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
+    channel = ctx.request.channel
+    accepted = ctx.requested.accepted_channels
+    key = ctx.requested.key
+    if outcome is OC.PASS:
+        return f"The request came by {channel.value}, which {key} accepts.", ()
+    if not accepted:
+        return f"No accepted channels are recorded for {key}.", ()
+    listed = ", ".join(c.value for c in accepted)
+    return (f"The request came by {channel.value}, but {key} accepts {listed}; it should be "
+            f"sent again by one of them (40(13))."), (("channel", channel.value),)
+
+
+# ------------------------------------------------------------------ 2(o), 41: emergency
+
+#: (words of a risk to life or safety, words of imminence); None when no emergency is claimed
+EmergencyDetail = tuple[tuple[str, ...], tuple[str, ...]] | None
+
+
+def decide_emergency(ctx: Context) -> tuple[Outcome, EmergencyDetail]:
     request = ctx.request
     if (request.urgency is not Urgency.EMERGENCY
             and request.kind is not RequestKind.EMERGENCY_DISCLOSURE):
-        return OC.NOT_APPLICABLE
+        return OC.NOT_APPLICABLE, None
     text = ctx.facts.emergency_text()
-    if ctx.vocabulary.emergency_risk.matches(text):
+    risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
+    soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
+    if risk:
         ctx.emergency = True
-        return OC.PASS if ctx.vocabulary.emergency_imminence.matches(text) else OC.CONSULT
+        return (OC.PASS if soon else OC.CONSULT), (risk, soon)
     if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
-        return OC.MISSING
-    return OC.WARN
+        return OC.MISSING, (risk, soon)
+    return OC.WARN, (risk, soon)
 
 
-def decide_fiscal(ctx: Context) -> Outcome:
-    for item in ctx.facts.offences:
-        if item.offence.involves_fiscal_matters or "tax_evasion" in item.categories:
-            return OC.WARN
-    return OC.NOT_APPLICABLE
+def explain_emergency(ctx: Context, outcome: Outcome,
+                      detail: EmergencyDetail) -> tuple[str, Facts]:
+    if detail is None:
+        return "No emergency is claimed.", ()
+    risk, soon = detail
+    facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
+    if outcome is OC.PASS:
+        return (f"The request describes a risk to life or safety ({_quote(risk)}) that is "
+                f"imminent ({_quote(soon)}): an emergency within 2(o)."), facts
+    if outcome is OC.CONSULT:
+        return (f"The request describes a risk to life or safety ({_quote(risk)}) but nothing "
+                f"shows it is imminent; a reviewer confirms the emergency (2(o))."), facts
+    if outcome is OC.MISSING:
+        return ("An emergency disclosure needs a described significant and imminent risk to the "
+                "life or safety of a person (2(o)); none is described, so it must describe one "
+                "or go as an ordinary request."), facts
+    return ("An emergency is claimed, but no risk to the life or safety of a person is "
+            "described (2(o)); the request is treated as ordinary."), facts
 
 
-def decide_essential_interests(ctx: Context) -> Outcome:
-    return OC.CONSULT
+# ------------------------------------------------------- 40(21)(b), 40(21)(c): always consult
 
 
-def decide_similar_domestic_case(ctx: Context) -> Outcome:
+def decide_essential_interests(ctx: Context) -> tuple[Outcome, None]:
+    return OC.CONSULT, None
+
+
+def explain_essential_interests(ctx: Context, outcome: Outcome,
+                                detail: None) -> tuple[str, Facts]:
     if ctx.request.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE
-    return OC.CONSULT
+        return (f"A reviewer must decide the grounds for refusal that the law of "
+                f"{ctx.requested.key} and its treaties provide (37(8)); never decided "
+                f"automatically."), ()
+    return (f"A reviewer must decide whether execution would prejudice the sovereignty, "
+            f"security, ordre public or other essential interests of {ctx.requested.key} "
+            f"(40(21)(b)); never decided automatically."), ()
 
 
-_CheckFn = Callable[[Context], tuple[Outcome, str, Facts]]
-_DecideFn = Callable[[Context], Outcome]
+def decide_similar_domestic_case(ctx: Context) -> tuple[Outcome, None]:
+    if ctx.request.kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, None
+    return OC.CONSULT, None
 
 
-def _legacy(check: _CheckFn) -> tuple[Decide, Explain]:
-    decide = _DECIDE[check]
-
-    def decided(ctx: Context) -> tuple[Outcome, None]:
-        return decide(ctx), None
-
-    def explained(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
-        again, sentence, facts = check(ctx)
-        if again is not outcome:
-            raise ExplanationMismatch(f"{check.__name__} explains {again.value}, decided "
-                                      f"{outcome.value}")
-        return sentence, facts
-
-    return decided, explained
+def explain_similar_domestic_case(ctx: Context, outcome: Outcome,
+                                  detail: None) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "For extradition, the requested party's law applies (37(8)).", ()
+    measures = ", ".join(ctx.request.measures_sought) or ctx.request.kind.value
+    return (f"A reviewer must confirm that the law of {ctx.requested.key} would allow "
+            f"{measures} in a similar domestic case (40(21)(c)); never decided "
+            f"automatically."), ()
 
 
-_DECIDE: dict[_CheckFn, _DecideFn] = {
-    check_personal_data: decide_personal_data,
-    check_preservation: decide_preservation,
-    check_contents: decide_contents,
-    check_language: decide_language,
-    check_channel: decide_channel,
-    check_emergency: decide_emergency,
-    check_fiscal: decide_fiscal,
-    check_essential_interests: decide_essential_interests,
-    check_similar_domestic_case: decide_similar_domestic_case,
-}
+def decide_fiscal(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts, ...]]:
+    fiscal = tuple(item for item in ctx.facts.offences if _fiscal(item))
+    return (OC.WARN if fiscal else OC.NOT_APPLICABLE), fiscal
+
+
+def explain_fiscal(ctx: Context, outcome: Outcome,
+                   fiscal: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "No offence involves fiscal matters.", ()
+    article = "37(16)" if ctx.request.kind is RequestKind.EXTRADITION else "40(23)"
+    labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
+    return (f"{labels} involves fiscal matters, which alone are no ground to refuse "
+            f"({article})."), ()
 
 
 # ----------------------------------------------------------------------------- the registry
@@ -1125,29 +1090,31 @@ RULES: tuple[Rule, ...] = (
           decide_misuse_reservation, explain_misuse_reservation),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
           ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
-          (OC.PASS, OC.NOT_APPLICABLE), *_legacy(check_personal_data)),
+          (OC.PASS, OC.NOT_APPLICABLE), decide_personal_data, explain_personal_data),
     _rule("SG-PRESERVATION-42", "Preservation period and follow-up", ("42(7)",),
           ("kind", "preservation.duration_days", "linked_requests",
            "figure preservation_minimum_days"),
-          (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), *_legacy(check_preservation)),
+          (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), decide_preservation, explain_preservation),
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
           ("40(15)", "42(2)", "45(3)", "46(2)", "41(3)(e)", "37(1)"), ("every field",),
-          (OC.PASS, OC.MISSING), *_legacy(check_contents)),
+          (OC.PASS, OC.MISSING), decide_contents, explain_contents),
     _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", ("40(14)",),
           ("language", "requested.accepted_languages", "policy.accepted_languages"),
-          (OC.PASS, OC.WARN, OC.MISSING), *_legacy(check_language)),
+          (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language),
     _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", ("40(13)", "41(1)"),
-          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN), *_legacy(check_channel)),
+          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN),
+          decide_channel, explain_channel),
     _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety", ("2(o)", "41(3)(e)"),
           ("urgency", "kind", "emergency_justification"),
-          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE), *_legacy(check_emergency)),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE),
+          decide_emergency, explain_emergency),
     _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", ("40(23)", "37(16)"),
           ("offences[].involves_fiscal_matters", "offences[].conduct_description"),
-          (OC.WARN, OC.NOT_APPLICABLE), *_legacy(check_fiscal)),
+          (OC.WARN, OC.NOT_APPLICABLE), decide_fiscal, explain_fiscal),
     _rule("SG-ESSENTIAL-40-21-B", "Sovereignty, security, ordre public, essential interests",
           ("40(21)(b)", "37(8)"), ("requested_party",), (OC.CONSULT,),
-          *_legacy(check_essential_interests)),
+          decide_essential_interests, explain_essential_interests),
     _rule("SG-DOMESTIC-40-21-C", "Similar domestic case", ("40(21)(c)",),
           ("measures_sought", "requested_party"), (OC.CONSULT, OC.NOT_APPLICABLE),
-          *_legacy(check_similar_domestic_case)),
+          decide_similar_domestic_case, explain_similar_domestic_case),
 )
