@@ -4,11 +4,13 @@ give. Each rule is two functions over the same Context:
 
 - `decide_*` (the hot path, run on every evaluation): the rule's only logic. It gives the
   outcome and the `detail` its explanation needs (raw values: per-offence outcomes, matched
-  words, counts; no text), plus the rule's effects on the decision (conditions, emergency, two
-  reviewers);
+  items, counts; no text), plus the rule's effects on the decision (conditions, emergency, two
+  reviewers). Its vocabulary tests are boolean (`matches`, the cheaper scan), cheap tests
+  first;
 - `explain_*` (run only when a finding's sentence or facts are read): renders ONE sentence and
   the facts read from (context, outcome, detail). It has no effects and decides nothing: it
-  only chooses wording for what the decide step found.
+  only words what the decide step found, quoting the vocabulary words from the same
+  normalised text (`find`, which finds words exactly when `matches` is true).
 
 Every figure comes from `treatydesk.convention` (figures.yaml); every article reference is
 checked against the Convention when the registry loads (`rule_registry()`).
@@ -112,6 +114,9 @@ def _party(ctx: Context, key: str) -> str:
 
 
 _SEV = {outcome: outcome.severity for outcome in Outcome}
+#: results without detail, built once (the hot path returns them as they are)
+_NOT_APPLICABLE: tuple[Outcome, None] = (OC.NOT_APPLICABLE, None)
+_CONSULT: tuple[Outcome, None] = (OC.CONSULT, None)
 
 
 # ------------------------------------------------------------------------------- 65: in force
@@ -456,14 +461,12 @@ def explain_extradition(ctx: Context, outcome: Outcome,
 
 # ------------------------------------------------------------- 40(22), 6: persecution grounds
 
-#: (persecution ground -> words found, offences that describe only protected conduct,
-#: (identifier, flag) of flagged persons)
-PersecutionDetail = tuple[dict[str, tuple[str, ...]], tuple[OffenceFacts, ...],
-                          tuple[tuple[str, ProfileFlag], ...]]
+#: (offences that describe only protected conduct, (identifier, flag) of flagged persons);
+#: the words of a persecution ground are quoted from the request's text when explained
+PersecutionDetail = tuple[tuple[OffenceFacts, ...], tuple[tuple[str, ProfileFlag], ...]]
 
 
 def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
-    grounds = ctx.vocabulary.persecution.find(ctx.facts.all_text)
     protected: tuple[OffenceFacts, ...] = ()
     for item in ctx.facts.offences:
         # protected conduct is a flag only when it is all the offence describes: "posted a
@@ -475,19 +478,21 @@ def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
         for flag in subject.profile_flags:
             if flag is not ProfileFlag.SECURITY_RESEARCHER:  # a research matter (SG-RESEARCH-11)
                 flagged += ((subject.identifier_value, flag),)
-    outcome = OC.CONSULT if grounds or protected or flagged else OC.PASS
-    return outcome, (grounds, protected, flagged)
+    # the text scan last: a flag or protected conduct already asks a reviewer
+    if protected or flagged or ctx.vocabulary.persecution.matches(ctx.facts.all_text):
+        return OC.CONSULT, (protected, flagged)
+    return OC.PASS, (protected, flagged)
 
 
 def explain_persecution(ctx: Context, outcome: Outcome,
                         detail: PersecutionDetail) -> tuple[str, Facts]:
-    found, protected, flagged = detail
+    protected, flagged = detail
     basis = "37(15)" if ctx.request.kind is RequestKind.EXTRADITION else "40(22)"
     if outcome is OC.PASS:
         return (f"No words tied to the grounds of {basis} or the rights of Art 6 were found in "
                 f"the offences, facts or purpose, and no person is flagged; the reviewer still "
                 f"confirms."), ()
-    grounds = dict(found)
+    grounds = ctx.vocabulary.persecution.find(ctx.facts.all_text)
     for item in protected:
         for category in item.protected:
             grounds.setdefault(f"protected conduct: {category.replace('_', ' ')}",
@@ -561,23 +566,25 @@ def explain_indicators(ctx: Context, outcome: Outcome,
 
 # ---------------------------------------------------------------- 7(1), 11(2): security research
 
-#: (research words found, identifiers of persons flagged as security researchers)
-ResearchDetail = tuple[tuple[str, ...], tuple[str, ...]]
+#: identifiers of persons flagged as security researchers (the research words are quoted from
+#: the request's text when explained)
+ResearchDetail = tuple[str, ...]
 
 
 def decide_research(ctx: Context) -> tuple[Outcome, ResearchDetail]:
-    words = ctx.vocabulary.research.find(ctx.facts.all_text).get("security_research", ())
     flagged: tuple[str, ...] = ()
     for subject in ctx.request.subjects:
         if ProfileFlag.SECURITY_RESEARCHER in subject.profile_flags:
             flagged += (subject.identifier_value,)
-    return (OC.CONSULT if words or flagged else OC.PASS), (words, flagged)
+    if flagged or ctx.vocabulary.research.matches(ctx.facts.all_text):
+        return OC.CONSULT, flagged
+    return OC.PASS, flagged
 
 
-def explain_research(ctx: Context, outcome: Outcome, detail: ResearchDetail) -> tuple[str, Facts]:
-    words, flagged = detail
+def explain_research(ctx: Context, outcome: Outcome, flagged: ResearchDetail) -> tuple[str, Facts]:
     if outcome is OC.PASS:
         return "No sign of security research, authorised testing or disclosure in the facts.", ()
+    words = ctx.vocabulary.research.find(ctx.facts.all_text).get("security_research", ())
     parts = []
     if words:
         parts.append(f"the text mentions {_quote(words)}")
@@ -594,10 +601,10 @@ def explain_research(ctx: Context, outcome: Outcome, detail: ResearchDetail) -> 
 _DATA_KINDS = frozenset(set(RequestKind) - {RequestKind.EXTRADITION,
                                               RequestKind.LAW_ENFORCEMENT_COOPERATION})
 
-#: (bulk words found, wildcard identifiers, what else falls short, in the sentence's order:
-#: (what, data_requested index, a number to show)); None when the request seeks no data
-SpecificityDetail = tuple[tuple[str, ...], tuple[str, ...],
-                          tuple[tuple[str, int, int], ...]] | None
+#: (wildcard identifiers, what else falls short, in the sentence's order: (what,
+#: data_requested index, a number to show)); None when the request seeks no data. The bulk
+#: words are quoted from the request's scope text when explained
+SpecificityDetail = tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]] | None
 
 
 def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
@@ -608,12 +615,11 @@ def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
         return OC.NOT_APPLICABLE, None
     policy = ctx.policy
     subjects = request.subjects
-    bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text()).get("bulk", ())
     wildcards: tuple[str, ...] = ()
     for subject in subjects:
         if "*" in subject.identifier_value or "%" in subject.identifier_value:
             wildcards += (subject.identifier_value,)
-    consult = bool(bulk or wildcards)
+    consult = bool(wildcards)
     warn = False
     short: list[tuple[str, int, int]] = []
     if not subjects:
@@ -637,8 +643,10 @@ def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
         if not (item.justification and item.justification.strip()):
             warn = True
             short.append(("unjustified", index, 0))
-    outcome = OC.CONSULT if consult else OC.WARN if warn else OC.PASS
-    return outcome, (bulk, wildcards, tuple(short))
+    # the text scan last (building the scope text is its cost): only when it can still matter
+    if consult or ctx.vocabulary.bulk.matches(ctx.facts.scope_text()):
+        return OC.CONSULT, (wildcards, tuple(short))
+    return (OC.WARN if warn else OC.PASS), (wildcards, tuple(short))
 
 
 def explain_specificity(ctx: Context, outcome: Outcome,
@@ -646,12 +654,13 @@ def explain_specificity(ctx: Context, outcome: Outcome,
     request = ctx.request
     if detail is None:
         return f"This {request.kind.value} request seeks no data.", ()
-    bulk, wildcards, short = detail
+    wildcards, short = detail
     subjects = len(request.subjects)
     if outcome is OC.PASS:
         return (f"The request identifies {subjects} person(s) or account(s) and every data "
                 f"category has a bounded, justified period."), (
             ("subjects", str(subjects)), ("data_items", str(len(request.data_requested))))
+    bulk = ctx.vocabulary.bulk.find(ctx.facts.scope_text()).get("bulk", ())
     policy = ctx.policy
     clauses: list[str] = []
     if bulk or wildcards:
@@ -869,15 +878,15 @@ def explain_preservation(ctx: Context, outcome: Outcome,
 # -------------------------------------------------------- 40(13)-(15), 42(2): completeness
 
 
-def decide_contents(ctx: Context) -> tuple[Outcome, tuple[Requirement, ...]]:
+def decide_contents(ctx: Context) -> tuple[Outcome, list[Requirement]]:
     request = ctx.request
     # every requirement is checked: the explanation lists all that are missing
-    missing = tuple(item for item in requirements(request.kind) if not item.present(request))
+    missing = [item for item in requirements(request.kind) if not item.present(request)]
     return (OC.MISSING if missing else OC.PASS), missing
 
 
 def explain_contents(ctx: Context, outcome: Outcome,
-                     missing: tuple[Requirement, ...]) -> tuple[str, Facts]:
+                     missing: list[Requirement]) -> tuple[str, Facts]:
     if outcome is OC.PASS:
         return (f"The request has every content its kind ({ctx.request.kind.value}) "
                 f"requires."), ()
@@ -937,31 +946,28 @@ def explain_channel(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, 
 
 # ------------------------------------------------------------------ 2(o), 41: emergency
 
-#: (words of a risk to life or safety, words of imminence); None when no emergency is claimed
-EmergencyDetail = tuple[tuple[str, ...], tuple[str, ...]] | None
-
-
-def decide_emergency(ctx: Context) -> tuple[Outcome, EmergencyDetail]:
+def decide_emergency(ctx: Context) -> tuple[Outcome, None]:
+    # the outcome says it all; the words are quoted from the justification when explained
     request = ctx.request
     if (request.urgency is not Urgency.EMERGENCY
             and request.kind is not RequestKind.EMERGENCY_DISCLOSURE):
-        return OC.NOT_APPLICABLE, None
+        return _NOT_APPLICABLE
+    text = ctx.facts.emergency_text()
+    if ctx.vocabulary.emergency_risk.matches(text):
+        ctx.emergency = True
+        return (OC.PASS if ctx.vocabulary.emergency_imminence.matches(text)
+                else OC.CONSULT), None
+    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+        return OC.MISSING, None
+    return OC.WARN, None
+
+
+def explain_emergency(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
+    if outcome is OC.NOT_APPLICABLE:
+        return "No emergency is claimed.", ()
     text = ctx.facts.emergency_text()
     risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
     soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
-    if risk:
-        ctx.emergency = True
-        return (OC.PASS if soon else OC.CONSULT), (risk, soon)
-    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
-        return OC.MISSING, (risk, soon)
-    return OC.WARN, (risk, soon)
-
-
-def explain_emergency(ctx: Context, outcome: Outcome,
-                      detail: EmergencyDetail) -> tuple[str, Facts]:
-    if detail is None:
-        return "No emergency is claimed.", ()
-    risk, soon = detail
     facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
     if outcome is OC.PASS:
         return (f"The request describes a risk to life or safety ({_quote(risk)}) that is "
@@ -981,7 +987,7 @@ def explain_emergency(ctx: Context, outcome: Outcome,
 
 
 def decide_essential_interests(ctx: Context) -> tuple[Outcome, None]:
-    return OC.CONSULT, None
+    return _CONSULT
 
 
 def explain_essential_interests(ctx: Context, outcome: Outcome,
@@ -997,8 +1003,8 @@ def explain_essential_interests(ctx: Context, outcome: Outcome,
 
 def decide_similar_domestic_case(ctx: Context) -> tuple[Outcome, None]:
     if ctx.request.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, None
-    return OC.CONSULT, None
+        return _NOT_APPLICABLE
+    return _CONSULT
 
 
 def explain_similar_domestic_case(ctx: Context, outcome: Outcome,
@@ -1012,7 +1018,10 @@ def explain_similar_domestic_case(ctx: Context, outcome: Outcome,
 
 
 def decide_fiscal(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts, ...]]:
-    fiscal = tuple(item for item in ctx.facts.offences if _fiscal(item))
+    fiscal: tuple[OffenceFacts, ...] = ()
+    for item in ctx.facts.offences:
+        if _fiscal(item):
+            fiscal += (item,)
     return (OC.WARN if fiscal else OC.NOT_APPLICABLE), fiscal
 
 
