@@ -4,15 +4,16 @@ For each database the script makes a fresh TREATYDESK_HOME (and, for PostgreSQL,
 server started from the installed binaries by tests/harness/postgres.py), migrates it, seeds
 one organisation with an officer, the officer's bearer token (read, write) and EXISTING cases
 through the application services, then starts the real app (`create_app`) under uvicorn on
-127.0.0.1 in a child process: one worker process, access log off. For the benchmark only, that
-child adds one route, GET /__bench/baseline, a bare FastAPI endpoint returning a constant JSON
-object, so the baseline is served by the same process, server and middleware; the product's
-routes never contain it.
+127.0.0.1 in a child process with WORKERS uvicorn worker processes (--workers, default 2, as
+`treatydesk serve --workers 2` runs it: the factory by import string, one app and Database per
+worker), access log off. For the benchmark only, each worker's app gets one more route, GET
+/__bench/baseline, a bare FastAPI endpoint returning a constant JSON object, so the baseline is
+served by the same processes, server and middleware; the product's routes never contain it.
 
 Measured with CLIENTS concurrent clients (asyncio, one keep-alive connection each):
   baseline  GET /__bench/baseline
-  view      GET /api/v1/cases/{id}        (token check + its audit entry, read, serialise)
-  create    POST /api/v1/cases            (token check, validate, store, audit)
+  view      GET /api/v1/cases/{id}        (token check, read, serialise)
+  create    POST /api/v1/cases            (token check, validate, evaluate, store, audit)
 Each endpoint is measured twice:
   saturation  clients send back to back for SECONDS (at most MAX_REQUESTS): throughput, p50/p99
   paced       clients share an open-loop schedule at the target rate for SECONDS; latency is
@@ -22,7 +23,10 @@ The ratio printed is the endpoint's saturation throughput over the baseline's.
 
 The load generator runs on the same machine as the server and shares its cores.
 
-Run: .venv/bin/python bench/bench_http.py [--database sqlite|postgresql|both]
+Before measuring, the script creates one case over HTTP and checks that the answer carries the
+stored safeguards check (so "create" is known to include the evaluation).
+
+Run: .venv/bin/python bench/bench_http.py [--database sqlite|postgresql|both] [--workers N]
 Exits 1 when a target is missed or any request fails.
 """
 
@@ -61,14 +65,15 @@ TARGETS = {"view": 300.0, "create": 100.0}
 REQUEST_TIMEOUT = 10.0
 BASELINE_PATH = "/__bench/baseline"
 OFFICER_PASSWORD = "bench-officer-password"
+WORKERS = 2
 
 
 # ------------------------------------------------------------------------- the server side
 
 
-def serve(port: int) -> None:
-    """Child process: the product app (settings from the environment) plus the baseline."""
-    import uvicorn
+def bench_app() -> Any:
+    """The factory each worker calls: the product app (settings from the environment) plus
+    the baseline route."""
     from fastapi import FastAPI
 
     from treatydesk.settings import load_settings
@@ -80,7 +85,16 @@ def serve(port: int) -> None:
     def baseline() -> dict[str, str]:
         return {"status": "ok"}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_level="warning",
+    return app
+
+
+def serve(port: int, workers: int) -> None:
+    """Child process: uvicorn with `workers` processes, each building bench_app (by import
+    string, as `treatydesk serve --workers N` does with the product factory)."""
+    import uvicorn
+
+    uvicorn.run("bench_http:bench_app", factory=True, app_dir=str(Path(__file__).parent),
+                host="127.0.0.1", port=port, workers=workers, log_level="warning",
                 access_log=False)
 
 
@@ -318,6 +332,13 @@ async def measure(port: int, seeded: Seeded) -> list[Result]:
 
     connections = [Connection("127.0.0.1", port, headers) for _ in range(CLIENTS)]
     results: list[Result] = []
+    status, data = await create(connections[0], -1)
+    check = json.loads(data).get("check") if status == 201 else None
+    if not check or "outcome" not in check:
+        raise SystemExit(f"POST /api/v1/cases did not return a stored check: {status} "
+                         f"{data[:300]!r}")
+    print(f"  create answers with its safeguards check: outcome {check['outcome']}, rules "
+          f"{check['rules_revision'][:12]}", flush=True)
     try:
         for name, call, expected in (("baseline", baseline, 200), ("view", view, 200),
                                      ("create", create, 201)):
@@ -332,7 +353,7 @@ async def measure(port: int, seeded: Seeded) -> list[Result]:
     return results
 
 
-def run_backend(backend: str, existing: int) -> tuple[list[Result], bool]:
+def run_backend(backend: str, existing: int, workers: int) -> tuple[list[Result], bool]:
     home = Path(tempfile.mkdtemp(prefix=f"treatydesk-bench-{backend}-"))
     pg = None
     server: subprocess.Popen[bytes] | None = None
@@ -359,7 +380,8 @@ def run_backend(backend: str, existing: int) -> tuple[list[Result], bool]:
               flush=True)
         port = _free_port()
         env = {**os.environ, "TREATYDESK_HOME": str(home), "TREATYDESK_DATABASE_URL": url}
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env)
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port),
+                                   "--workers", str(workers)], env=env)
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base, server)
         results = asyncio.run(measure(port, seeded))
@@ -374,12 +396,13 @@ def run_backend(backend: str, existing: int) -> tuple[list[Result], bool]:
         if pg is not None:
             pg.stop()
         shutil.rmtree(home, ignore_errors=True)
-    return results, report(backend, results)
+    return results, report(backend, results, workers)
 
 
-def report(backend: str, results: list[Result]) -> bool:
+def report(backend: str, results: list[Result], workers: int) -> bool:
     base_rps = next(r.throughput for r in results if r.name == "baseline")
-    print(f"\n[{backend}] {CLIENTS} clients, {SECONDS:.0f} s per phase")
+    print(f"\n[{backend}] {CLIENTS} clients, {SECONDS:.0f} s per phase, server: {workers} "
+          "uvicorn worker process(es) for every endpoint, baseline included")
     print(f"{'endpoint':<9} {'mode':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'ok':>7} {'failed':>6} {'x baseline':>10}  verdict")
     all_ok = True
@@ -413,18 +436,23 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--existing", type=int, default=EXISTING,
                         help="cases stored before the run (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help="uvicorn worker processes of the server (default %(default)s)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.workers)
         return 0
     if args.existing < 1:
         parser.error("--existing must be at least 1")
     print(f"bench_http on {os.cpu_count()} cores ({platform.processor() or platform.machine()}),"
-          f" Python {platform.python_version()}, {date.today()}; server: uvicorn, 1 worker "
-          "process, on the same machine as this load generator")
+          f" Python {platform.python_version()}, {date.today()}; server: uvicorn, "
+          f"{args.workers} worker process(es), sharing the machine's cores with this load "
+          f"generator; load average at start {os.getloadavg()[0]:.1f}")
     backends = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    verdicts = [run_backend(backend, args.existing)[1] for backend in backends]
+    verdicts = [run_backend(backend, args.existing, args.workers)[1] for backend in backends]
     print("\nall targets met" if all(verdicts) else "\ntargets missed (see FAIL above)")
     return 0 if all(verdicts) else 1
 
