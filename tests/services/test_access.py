@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from desk_setup import PASSWORD, Desk
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from treatydesk.errors import (
     AuthenticationRequired,
@@ -298,10 +298,11 @@ def test_refused_token_uses_are_audited_every_time(desk: Desk) -> None:
                                         expires_at=desk.clock() + timedelta(minutes=1))
     desk.clock.advance(timedelta(minutes=2))
     unknown = "td_" + "y" * 43
-    for _ in range(3):
-        for token in (revoked.token, expiring.token, unknown, "not-a-token"):
+    for round_ in range(3):
+        for number, token in enumerate((revoked.token, expiring.token, unknown, "not-a-token")):
             with pytest.raises(AuthenticationRequired):
-                desk.access.authenticate_token(token)
+                # one address each: below the per-address limit, every refusal is audited
+                desk.access.authenticate_token(token, f"192.0.2.{round_ * 4 + number}")
     refused = [u.details.get("refused") for u in _token_uses(desk)][1:]
     assert refused == ["revoked", "expired", "unknown", "unknown"] * 3
     text = repr([u.details for u in _token_uses(desk)])
@@ -320,3 +321,40 @@ def test_a_deactivated_users_token_is_refused_within_the_window(desk: Desk) -> N
     with pytest.raises(AuthenticationRequired):
         desk.access.authenticate_token(created.token)
     assert _token_uses(desk)[-1].details["refused"] == "user_inactive"
+
+
+def test_refused_tokens_are_limited_per_address_and_then_write_nothing(desk: Desk) -> None:
+    access = AccessService(desk.db, login_policy=LoginPolicy(max_failures=3), now=desk.clock)
+    bogus = "td_" + "z" * 43
+    for _ in range(3):
+        with pytest.raises(AuthenticationRequired):
+            access.authenticate_token(bogus, "198.51.100.9")
+    entries = len(_token_uses(desk))
+    for _ in range(20):
+        with pytest.raises(RateLimited):
+            access.authenticate_token(bogus, "198.51.100.9")
+    assert len(_token_uses(desk)) == entries  # a flood past the limit writes nothing
+    # a valid token from that address still works: only refusals are limited
+    good = desk.access.create_token(desk.officer_a, name="ok", scopes=["read"])
+    assert access.authenticate_token(good.token, "198.51.100.9").username == "officer-a"
+    # another address is not affected, and the limit lifts after the window
+    with pytest.raises(AuthenticationRequired):
+        access.authenticate_token(bogus, "198.51.100.10")
+    desk.clock.advance(timedelta(minutes=16))
+    with pytest.raises(AuthenticationRequired):
+        access.authenticate_token(bogus, "198.51.100.9")
+
+
+def test_rate_limited_logins_write_nothing(desk: Desk) -> None:
+    access = AccessService(desk.db, login_policy=LoginPolicy(max_failures=2), now=desk.clock)
+    for _ in range(2):
+        with pytest.raises(AuthenticationRequired):
+            access.login("officer-a", "wrong", "203.0.113.5")
+    with desk.db.reading() as session:
+        before = session.execute(select(func.count()).select_from(AuditLogRow)).scalar_one()
+    for _ in range(10):
+        with pytest.raises(RateLimited):
+            access.login("officer-a", "wrong", "203.0.113.5")
+    with desk.db.reading() as session:
+        after = session.execute(select(func.count()).select_from(AuditLogRow)).scalar_one()
+    assert after == before

@@ -126,6 +126,11 @@ def bootstrap_first_admin(
     return password
 
 
+#: the login_attempts name under which refused API tokens are counted per client address
+#: (not a valid username, so it never collides with an account)
+REFUSED_TOKEN_USERNAME = "(api token)"
+
+
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
     """Failed logins allowed per username and per client address within the window."""
@@ -179,8 +184,9 @@ class AccessService:
             >= self._policy.max_failures
         )
         if limited:
-            # the password is not even checked while limited, so guessing gains nothing
-            self._failed(session, name, address, user, at, "rate_limited")
+            # the password is not even checked while limited, so guessing gains nothing; and
+            # nothing is written, so a flood of attempts cannot grow the tables or the audit
+            # chain (the failures that reached the limit are recorded already)
             return RateLimited(
                 "too many failed logins for this account or address; try again in "
                 f"{int(self._policy.window.total_seconds() // 60)} minutes"
@@ -225,16 +231,19 @@ class AccessService:
             details={"username": name, "client_address": address, "reason": reason},
         )
 
-    def authenticate_token(self, token: str) -> Principal:
+    def authenticate_token(self, token: str, client_address: str = "unknown") -> Principal:
         """The Principal an API token stands for (its scopes, within its user's role), or
         AuthenticationRequired.
 
         Audited as `token_use`: a token's first use, then at most once per TOKEN_USE_WINDOW
         per token (`last_used_at` is rewritten at the same cadence), so that in steady state a
         request with a valid token is a pure read and reads do not queue behind writers on the
-        audit chain lock. Every refused use (unknown, revoked, expired, user inactive) is
-        audited every time."""
+        audit chain lock. A refused use (unknown, revoked, expired, user inactive) is audited
+        and counted against the client address with failed logins; past LoginPolicy's limit
+        the address gets RateLimited and nothing more is written, so refused tokens cannot
+        grow the audit chain without bound."""
         at = self._now()
+        address = client_address[:64]
         with self._db.reading() as session:
             outcome = self._check_token(session, token, at)
         if isinstance(outcome, Principal):
@@ -243,10 +252,20 @@ class AccessService:
         # decided again under the chain lock, so concurrent requests (other workers too)
         # record one entry per window, not one each
         with write(self._db) as session:
-            decided = self._use_token(session, token, self._now())
+            decided = self._use_token(session, token, self._now(), address)
         if isinstance(decided, TreatyDeskError):
             raise decided
         return decided
+
+    def _address_limited(self, session: Session, address: str, at: datetime) -> bool:
+        since = at - self._policy.window
+        return (desk_repo.recent_failures(session, since=since, client_address=address)
+                >= self._policy.max_failures)
+
+    def _limited_error(self) -> RateLimited:
+        return RateLimited(
+            "too many failed sign-ins or refused API tokens from this address; try again in "
+            f"{int(self._policy.window.total_seconds() // 60)} minutes")
 
     @staticmethod
     def _token_refusal(
@@ -293,26 +312,33 @@ class AccessService:
         return self._principal(row, user)
 
     def _use_token(
-        self, session: Session, token: str, at: datetime
+        self, session: Session, token: str, at: datetime, address: str
     ) -> Principal | TreatyDeskError:
         refused = AuthenticationRequired("the API token is not valid (unknown, revoked or expired)")
         row = self._find_token(session, token)
         user = session.get(UserRow, row.user_id) if row is not None else None
         problem = self._token_refusal(row, user, at)
         if problem is not None or row is None or user is None:
+            if self._address_limited(session, address, at):
+                # decided again under the lock: concurrent refusals stop at the limit too
+                return self._limited_error()
+            desk_repo.add_login_attempt(
+                session, username=REFUSED_TOKEN_USERNAME, client_address=address,
+                succeeded=False, at=at)
             if row is None:
                 # nothing of the presented string is recorded: it may be a mistyped secret
                 desk_repo.append_audit(
                     session, at=at, org_id=None, actor="anonymous",
                     action=AuditAction.TOKEN_USE, object_type="token", object_id="-",
-                    details={"refused": "unknown"},
+                    details={"refused": "unknown", "client_address": address},
                 )
             else:
                 desk_repo.append_audit(
                     session, at=at, org_id=row.org_id, actor=f"token:{row.id}:{row.prefix}",
                     action=AuditAction.TOKEN_USE, object_type="token", object_id=row.id,
                     details={"token_id": row.id, "prefix": row.prefix,
-                             "refused": problem or "user_inactive"},
+                             "refused": problem or "user_inactive",
+                             "client_address": address},
                 )
             return refused
         principal = self._principal(row, user)

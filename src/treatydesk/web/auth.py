@@ -38,12 +38,13 @@ def client_address(request: Request) -> str:
 
 
 def api_principal(
+    request: Request,
     the_desk: DeskDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationRequired("send an API token: Authorization: Bearer td_...")
-    return the_desk.access.authenticate_token(credentials.credentials)
+    return the_desk.access.authenticate_token(credentials.credentials, client_address(request))
 
 
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]
