@@ -140,3 +140,14 @@ def test_openapi_lists_the_status_api(client: TestClient) -> None:
     assert "/api/v1/status/participants" in spec["paths"]
     assert client.get("/docs").status_code == 200
     assert client.get("/static/style.css").status_code == 200
+
+
+@pytest.mark.parametrize("query", [
+    "old=99999999999999999999", "new=4611686018427387905", "old=0",
+])
+def test_diff_refuses_ids_no_database_can_hold(client: TestClient, query: str) -> None:
+    # found by the schemathesis run: a 20-digit id overflowed SQLite's INTEGER (a 500)
+    response = client.get(f"/api/v1/status/diff?{query}")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["ok"] is False and body["errors"][0]["location"].startswith("query.")

@@ -50,11 +50,12 @@ from treatydesk.web.models import (
     TokenLogin,
     UserCreate,
 )
+from treatydesk.web.params import Offset, RowId
 
 api = APIRouter(prefix="/api/v1")
 
-CaseId = Annotated[int, Path(ge=1, le=2**62, description="Case number")]
-UserId = Annotated[int, Path(ge=1, le=2**62)]
+CaseId = RowId
+UserId = RowId
 
 
 # -------------------------------------------------------------------------------- cases
@@ -69,7 +70,7 @@ def list_cases(
     due: Annotated[Literal["overdue", "due_soon"] | None, Query(
         description="overdue: deadline passed; due_soon: within the clock policy's window")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Offset = 0,
 ) -> CasePage:
     page = the_desk.cases(principal).list_cases(
         principal, state=state, kind=kind, direction=direction, due=due, limit=limit,
@@ -204,7 +205,7 @@ def missing(principal: ApiPrincipal, request: dict[str, Any]) -> dict[str, Any]:
 def audit_entries(
     principal: ApiPrincipal, the_desk: DeskDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**12)] = 0,
+    offset: Offset = 0,
 ) -> Page[AuditEntryView]:
     return audit_service.list_audit(the_desk.db, principal, limit=limit, offset=offset)
 

@@ -13,6 +13,7 @@ from treatydesk.cooperation.lifecycle import CaseState, Direction, allowed_targe
 from treatydesk.services.common import utcnow
 from treatydesk.services.desk_support import StatusSource
 from treatydesk.services.views import CaseView
+from treatydesk.web.params import MAX_ID
 
 
 class _In(BaseModel):
@@ -35,18 +36,19 @@ class CaseCreate(_In):
 
 
 class CaseUpdate(_In):
-    version: int = Field(ge=1, description="The case version you read (stale edits get 409)")
+    version: int = Field(ge=1, le=MAX_ID,
+                         description="The case version you read (stale edits get 409)")
     request: dict[str, Any] = Field(description="The whole new request (Art 40(15))")
     title: str | None = Field(default=None, min_length=1, max_length=300)
 
 
 class CaseTransition(_In):
     to: str = Field(min_length=1, max_length=32, description="Target state")
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
 
 
 class ReviewCreate(_In):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
     approve: bool = Field(description="Approve the current request version (two reviewers for "
                           "intrusive measures, Arts 45, 46)")
     note: str = Field(default="", max_length=10_000)
@@ -58,7 +60,7 @@ class ConsultationCreate(_In):
 
 
 class DecisionCreate(_In):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
     decision: Literal["execute", "execute_with_conditions", "postpone", "consult", "refuse"]
     reasons: list[str] = Field(default_factory=list, max_length=50,
                                description="Reasons; required to refuse or postpone "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from treatydesk.errors import ErrorItem, InvalidInput
@@ -14,10 +14,11 @@ from treatydesk.services.desk_support import MAX_DOCUMENT_BYTES, require_audit_v
 from treatydesk.services.principal import Role, Scope, role_scopes
 from treatydesk.web.auth import DeskDep, FormSession, PageSession
 from treatydesk.web.pages_desk import _page
+from treatydesk.web.params import Offset, RowId
 
 pages = APIRouter(tags=["admin pages"], include_in_schema=False)
 
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = RowId
 AUDIT_PAGE = 50
 
 
@@ -126,7 +127,7 @@ def profile_page(request: Request, session: PageSession, the_desk: DeskDep,
 
 @pages.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, session: PageSession, the_desk: DeskDep,
-               offset: Annotated[int, Query(ge=0, le=10**12)] = 0) -> HTMLResponse:
+               offset: Offset = 0) -> HTMLResponse:
     page = audit_service.list_audit(the_desk.db, session.principal, limit=AUDIT_PAGE,
                                     offset=offset)
     require_audit_verifier(session.principal, the_desk.db)

@@ -21,12 +21,13 @@ from treatydesk.safeguards.findings import PRECEDENCE
 from treatydesk.services.desk_support import StatusSource, WebSession, create_case
 from treatydesk.web.auth import DeskDep, FormSession, PageSession
 from treatydesk.web.models import CasePublic
+from treatydesk.web.params import MAX_ID, Offset, RowId
 from treatydesk.web.request_form import form_fields, parse_form
 from treatydesk.web.templating import render
 
 pages = APIRouter(tags=["desk pages"], include_in_schema=False)
 
-CaseId = Annotated[int, Path(ge=1, le=2**62)]
+CaseId = RowId
 PAGE_SIZE = 25
 
 
@@ -47,7 +48,7 @@ def case_list(
     kind: Annotated[str | None, Query(max_length=64)] = None,
     direction: Annotated[str | None, Query(max_length=16)] = None,
     due: Annotated[str | None, Query(max_length=16)] = None,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Offset = 0,
 ) -> HTMLResponse:
     principal = session.principal
     # an empty select in a GET form sends "", which means "any"
@@ -206,7 +207,7 @@ def case_page(
 @pages.post("/cases/{case_id}/transition")
 def case_transition(
     session: FormSession, the_desk: DeskDep, case_id: CaseId,
-    to: Annotated[str, Form(max_length=32)], version: Annotated[int, Form(ge=1)],
+    to: Annotated[str, Form(max_length=32)], version: Annotated[int, Form(ge=1, le=MAX_ID)],
 ) -> Response:
     the_desk.cases(session.principal).transition(session.principal, case_id, to=to,
                                                  expected_version=version)
@@ -216,7 +217,8 @@ def case_transition(
 @pages.post("/cases/{case_id}/review")
 def case_review(
     session: FormSession, the_desk: DeskDep, case_id: CaseId,
-    version: Annotated[int, Form(ge=1)], approve: Annotated[str, Form(pattern="^(yes|no)$")],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    approve: Annotated[str, Form(pattern="^(yes|no)$")],
     note: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
     the_desk.cases(session.principal).record_review(
@@ -243,7 +245,7 @@ def case_consultation(
 @pages.post("/cases/{case_id}/decision")
 def case_decision(
     session: FormSession, the_desk: DeskDep, case_id: CaseId,
-    version: Annotated[int, Form(ge=1)], decision: Annotated[str, Form(max_length=32)],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)], decision: Annotated[str, Form(max_length=32)],
     reasons: Annotated[str, Form(max_length=20_000)] = "",
     conditions: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:

@@ -17,6 +17,7 @@ from treatydesk.services import status as status_service
 from treatydesk.status.projection import load_comparables, project
 from treatydesk.store import status_repo
 from treatydesk.store.db import Database
+from treatydesk.web.params import MAX_ID, Offset
 from treatydesk.web.templating import render
 
 #: largest page of participants the API returns at once
@@ -99,7 +100,7 @@ def participants_api(
     treaty: TreatyQuery = status_repo.DEFAULT_TREATY,
     on: OnQuery = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     report = _report(session, treaty, on)
     items = report.standings[offset:offset + limit]
@@ -124,8 +125,8 @@ def participant_api(
 def diff_api(
     session: SessionDep,
     treaty: TreatyQuery = status_repo.DEFAULT_TREATY,
-    old: Annotated[int | None, Query(ge=1, description="Old snapshot id.")] = None,
-    new: Annotated[int | None, Query(ge=1, description="New snapshot id.")] = None,
+    old: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Old snapshot id.")] = None,
+    new: Annotated[int | None, Query(ge=1, le=MAX_ID, description="New snapshot id.")] = None,
 ) -> dict[str, Any]:
     stored = status_service.diff_stored(session, treaty=treaty, old_id=old, new_id=new)
     return {"ok": True, **stored.as_dict()}
