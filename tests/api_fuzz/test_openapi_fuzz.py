@@ -17,6 +17,7 @@ fresh SQLite desk, so the admin's generated user changes cannot lock the officer
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -98,7 +99,10 @@ def desks() -> Iterator[None]:
         OFFICER.close()
 
 
+# CI explores a fixed set of examples so that a submission's verdict does not depend on luck;
+# runs elsewhere draw new examples each time and so keep finding new inputs
 BOUNDED = settings(max_examples=MAX_EXAMPLES, deadline=None,
+                   derandomize=os.environ.get("CI") == "true",
                    suppress_health_check=list(HealthCheck))
 
 
