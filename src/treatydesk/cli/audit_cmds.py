@@ -8,34 +8,23 @@ from typing import Annotated
 
 import typer
 
+from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, print_json
 from treatydesk.errors import AuditChainBroken
 from treatydesk.services.audit import export_chain, verify_chain
-from treatydesk.settings import load_settings
-from treatydesk.store.db import Database, migrate
 
 audit_app = typer.Typer(
     name="audit", help="Verify and export the tamper-evident audit trail.",
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def _open() -> Database:
-    settings = load_settings()
-    migrate(settings)
-    return Database(settings)
 
 
 @audit_app.command("verify")
 def verify_command(as_json: JsonOption = False) -> None:
     """Check every entry's hash and link and the recorded head; exit 2 at the first break."""
-    db = _open()
-    try:
+    with open_database() as db:
         result = verify_chain(db)
-    finally:
-        db.dispose()
     if as_json:
         print_json(result.as_dict())
     if not result.ok:
@@ -54,11 +43,8 @@ def export_command(
     as_json: JsonOption = False,
 ) -> None:
     """Write the whole chain for an outside verifier and record the export in the trail."""
-    db = _open()
-    try:
+    with open_database() as db:
         summary = export_chain(db, path)
-    finally:
-        db.dispose()
     if as_json:
         print_json(
             {"path": str(summary.path), "count": summary.count, "head_hash": summary.head_hash}

@@ -19,6 +19,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, err_console, print_json
 from treatydesk.cli.request_cmds import read_request_file
 from treatydesk.cooperation.request import CooperationRequest, parse_request
@@ -38,7 +39,6 @@ from treatydesk.services.evaluation import (
 )
 from treatydesk.settings import load_settings
 from treatydesk.status.model import Standing
-from treatydesk.store.db import Database, migrate
 
 EXIT_PROBLEMS = 2
 
@@ -69,12 +69,8 @@ def load_setting(parties: Path | None, policy: Path | None, status: str | None) 
         notes.append(f"policy: the INVENTED example pack {policy}")
     standings: Mapping[str, Standing]
     if status == StatusSource.RECORD.value:
-        database = Database(settings)
-        try:
-            migrate(settings)
+        with open_database() as database:
             standings, note = record_standings(database)
-        finally:
-            database.dispose()
     elif status is None or status == StatusSource.HYPOTHETICAL.value:
         standings, note = hypothetical_standings(settings)
         note += " (use --status record for the depositary record)"
@@ -216,7 +212,7 @@ def check(
         "--status", help="'record' for the stored depositary record (the bundled one when "
                          "nothing is stored), 'hypothetical' for the invented example "
                          "(default), or a standings YAML file")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    as_json: JsonOption = False,
     explain: Annotated[ExplainLevel, typer.Option(
         "--explain", help="fails | notes | full")] = ExplainLevel.NOTES,
     batch: Annotated[Path | None, typer.Option(

@@ -12,11 +12,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from treatydesk.cli.common import JsonOption
 from treatydesk.cli.output import console, print_json
 from treatydesk.convention import Article, Figure, convention
 from treatydesk.errors import InvalidInput
-
-_JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def _mark(verified: bool) -> str:
@@ -43,7 +42,7 @@ def _article_json(article: Article, *, figures: list[Figure] | None = None) -> d
 
 def show_article(
     number: Annotated[str, typer.Argument(help="Article number, 1-68.")],
-    as_json: _JSON = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show one article: title, chapter, summary, known paragraphs, figures citing it."""
     treaty = convention()
@@ -78,7 +77,7 @@ def list_articles(
     chapter: Annotated[
         str | None, typer.Option("--chapter", help="Only this chapter: I-IX or 1-9.")
     ] = None,
-    as_json: _JSON = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List the Convention's articles, optionally of one chapter."""
     articles = convention().articles(chapter)
@@ -92,7 +91,7 @@ def list_articles(
     console.print(table)
 
 
-def list_figures(as_json: _JSON = False) -> None:
+def list_figures(as_json: JsonOption = False) -> None:
     """List the figures the rules use, each with its article and [V]/[R] mark."""
     figures = convention().figures
     if as_json:

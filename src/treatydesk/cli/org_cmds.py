@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, print_json
 from treatydesk.services.organisations import (
     OrganisationView,
@@ -15,8 +16,6 @@ from treatydesk.services.organisations import (
     list_organisations,
     rename_organisation,
 )
-from treatydesk.settings import load_settings
-from treatydesk.store.db import Database, migrate
 
 org_app = typer.Typer(
     name="org",
@@ -24,13 +23,6 @@ org_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def _open() -> Database:
-    settings = load_settings()
-    migrate(settings)
-    return Database(settings)
 
 
 def _line(view: OrganisationView) -> str:
@@ -48,11 +40,8 @@ def create_command(
 ) -> None:
     """Create an organisation and its first administrator; print the administrator's
     generated password once (it is stored only as an argon2 hash)."""
-    db = _open()
-    try:
+    with open_database() as db:
         created = create_organisation(db, name=name, admin_username=admin)
-    finally:
-        db.dispose()
     # printed once to the operator's terminal only; never logged, never stored in clear
     if as_json:
         print_json({"organisation": created.organisation.public(),
@@ -68,11 +57,8 @@ def create_command(
 @org_app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """Every organisation of this deployment with its number of users and active admins."""
-    db = _open()
-    try:
+    with open_database() as db:
         found = list_organisations(db)
-    finally:
-        db.dispose()
     if as_json:
         print_json([view.public() for view in found])
     elif not found:
@@ -90,11 +76,8 @@ def rename_command(
     as_json: JsonOption = False,
 ) -> None:
     """Give an organisation a new name (recorded in the audit trail with the old one)."""
-    db = _open()
-    try:
+    with open_database() as db:
         view = rename_organisation(db, org_id, name=name)
-    finally:
-        db.dispose()
     if as_json:
         print_json(view.public())
     else:

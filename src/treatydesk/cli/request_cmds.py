@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from treatydesk.cli.common import JsonOption
 from treatydesk.cli.output import console, err_console, print_json
 from treatydesk.cooperation.contents import missing_contents
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
@@ -50,7 +51,7 @@ def template(
 @request_app.command("validate")
 def validate(
     file: Annotated[Path, typer.Argument(help="Request JSON file ('-' for stdin)")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List every problem of a request: shape errors with their JSON path, then the contents
     its kind requires and lacks. Exit 2 on any problem."""

@@ -9,41 +9,26 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import typer
 from rich.table import Table
 
+from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, print_json
 from treatydesk.errors import InvalidInput
 from treatydesk.services import status as status_service
-from treatydesk.settings import load_settings
 from treatydesk.status.participants import find_participant
 from treatydesk.status.projection import load_comparables, project
 from treatydesk.store import status_repo
-from treatydesk.store.db import Database, migrate
 from treatydesk.untc.fetch import XVIII_16_URL
 
 DEFAULT_TREATY = status_repo.DEFAULT_TREATY
 
 TREATY_OPTION = typer.Option(DEFAULT_TREATY, "--treaty", help="Depositary reference.")
-JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of text.")
 
 CSV_COLUMNS = ("key", "name", "is_reio", "signature", "consent", "consent_kind", "in_force_from")
-
-
-@contextmanager
-def _database() -> Iterator[Database]:
-    settings = load_settings()
-    migrate(settings)
-    db = Database(settings)
-    try:
-        yield db
-    finally:
-        db.dispose()
 
 
 def _day(text: str | None, option: str) -> date:
@@ -96,7 +81,7 @@ def register(app: typer.Typer) -> None:
         treaty: str = TREATY_OPTION,
         on: str | None = typer.Option(None, "--on", help="As of this day (YYYY-MM-DD); "
                                       "default today."),
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
         as_csv: bool = typer.Option(False, "--csv", help="Print the participant table as CSV."),
     ) -> None:
         """Entry-into-force position, counts and the participant table."""
@@ -105,7 +90,7 @@ def register(app: typer.Typer) -> None:
         if as_json and as_csv:
             raise InvalidInput("choose one of --json and --csv")
         day = _day(on, "--on")
-        with _database() as db, db.reading() as session:
+        with open_database() as db, db.reading() as session:
             report = status_service.status_report(session, treaty=treaty, on=day)
         if as_json:
             print_json(report.as_dict())
@@ -123,10 +108,10 @@ def register(app: typer.Typer) -> None:
     def import_(
         location: str = typer.Argument(..., metavar="PATH|URL",
                                        help="An MTDSG status XML file or its URL."),
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
     ) -> None:
         """Store a depositary status file as a new snapshot and show what changed."""
-        with _database() as db:
+        with open_database() as db:
             result = status_service.import_status(db, location=location)
         if as_json:
             print_json(result.as_dict())
@@ -134,9 +119,9 @@ def register(app: typer.Typer) -> None:
             _print_import(result)
 
     @status_app.command("sync")
-    def sync(as_json: bool = JSON_OPTION) -> None:
+    def sync(as_json: JsonOption = False) -> None:
         """Download the Convention's status from the UN Treaty Collection and store it."""
-        with _database() as db:
+        with open_database() as db:
             result = status_service.import_status(db, location=XVIII_16_URL)
         if as_json:
             print_json(result.as_dict())
@@ -148,10 +133,10 @@ def register(app: typer.Typer) -> None:
         old: int | None = typer.Argument(None, help="Old snapshot id (default: second newest)."),
         new: int | None = typer.Argument(None, help="New snapshot id (default: newest)."),
         treaty: str = TREATY_OPTION,
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
     ) -> None:
         """What changed between two stored snapshots."""
-        with _database() as db, db.reading() as session:
+        with open_database() as db, db.reading() as session:
             stored = status_service.diff_stored(session, treaty=treaty, old_id=old, new_id=new)
         if as_json:
             print_json(stored.as_dict())
@@ -167,11 +152,11 @@ def register(app: typer.Typer) -> None:
     def party(
         name: str = typer.Argument(..., help="Name, ISO 3166 code or key of a participant."),
         treaty: str = TREATY_OPTION,
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
     ) -> None:
         """One participant: signature, consent, entry into force for it, footnotes,
         declarations."""
-        with _database() as db, db.reading() as session:
+        with open_database() as db, db.reading() as session:
             report = status_service.status_report(session, treaty=treaty, on=date.today())
         participant = find_participant(report.snapshot, name)
         detail = status_service.participant_detail(report, participant.key)
@@ -185,11 +170,11 @@ def register(app: typer.Typer) -> None:
         treaty: str = TREATY_OPTION,
         on: str | None = typer.Option(None, "--on", help="Project from this day "
                                       "(YYYY-MM-DD); default today."),
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
     ) -> None:
         """When the entry-into-force threshold may be reached: a range, its method and caveat."""
         day = _day(on, "--on")
-        with _database() as db, db.reading() as session:
+        with open_database() as db, db.reading() as session:
             report = status_service.status_report(session, treaty=treaty, on=day)
         data = project(report.snapshot, report.rule, load_comparables(), day).as_dict()
         if as_json:
@@ -202,10 +187,10 @@ def register(app: typer.Typer) -> None:
         treaty: str | None = typer.Option(None, "--treaty", help="Only this treaty."),
         limit: int = typer.Option(50, "--limit", help="How many (1-500)."),
         offset: int = typer.Option(0, "--offset", help="Skip this many."),
-        as_json: bool = JSON_OPTION,
+        as_json: JsonOption = False,
     ) -> None:
         """Stored snapshots, newest first, with their ids."""
-        with _database() as db, db.reading() as session:
+        with open_database() as db, db.reading() as session:
             page, total = status_repo.list_snapshots(
                 session, treaty=treaty, limit=limit, offset=offset
             )
