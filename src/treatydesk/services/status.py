@@ -63,16 +63,16 @@ def store_snapshot(db: Database, *, snapshot: Snapshot) -> ImportResult:
     """Stores a parsed snapshot in one transaction, unless it equals the treaty's newest stored
     snapshot, and diffs it against that one."""
     treaty = snapshot.treaty.reference
-    digest = status_repo.content_sha256(snapshot)
+    prepared = status_repo.snapshot_document(snapshot)  # serialised once, hashed once
     with db.transaction() as session:
         previous_rows = status_repo.latest_rows(session, treaty=treaty, count=1)
         previous = previous_rows[0] if previous_rows else None
-        if previous is not None and previous.content_sha256 == digest:
+        if previous is not None and previous.content_sha256 == prepared.content_sha256:
             return ImportResult(
                 snapshot_id=previous.id, snapshot=snapshot, unchanged=True,
                 previous_id=previous.id, diff=None,
             )
-        snapshot_id = status_repo.save_snapshot(session, snapshot=snapshot)
+        snapshot_id = status_repo.save_snapshot(session, snapshot=prepared)
         diff = None
         if previous is not None:
             diff = diff_snapshots(status_repo.decode_row(previous), snapshot)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from treatydesk.errors import InvalidInput, NotFound
@@ -72,64 +72,78 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _document(snapshot: Snapshot) -> tuple[str, str]:
-    """(document JSON, content sha256) for a snapshot."""
+@dataclass(frozen=True, slots=True)
+class SnapshotDocument:
+    """A snapshot serialised once: `document` is the canonical JSON of its content (provenance
+    left out; source and retrieval time live in their own columns) and `content_sha256` its
+    hash, so an unchanged record re-read later is recognised as unchanged."""
+
+    snapshot: Snapshot
+    document: str
+    content_sha256: str
+
+
+def snapshot_document(snapshot: Snapshot) -> SnapshotDocument:
     data = snapshot_to_dict(snapshot)
-    document = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     content = {key: value for key, value in data.items() if key not in _PROVENANCE_FIELDS}
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return document, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return SnapshotDocument(snapshot, canonical,
+                            hashlib.sha256(canonical.encode("utf-8")).hexdigest())
 
 
 def content_sha256(snapshot: Snapshot) -> str:
-    return _document(snapshot)[1]
+    return snapshot_document(snapshot).content_sha256
 
 
-def save_snapshot(session: Session, *, snapshot: Snapshot, now: datetime | None = None) -> int:
+def save_snapshot(
+    session: Session, *, snapshot: Snapshot | SnapshotDocument, now: datetime | None = None
+) -> int:
     """Stores a snapshot with its participants and declarations; returns its id. The caller's
-    transaction decides whether it is kept."""
-    document, digest = _document(snapshot)
-    row = StatusSnapshotRow(
-        treaty=snapshot.treaty.reference,
-        title=snapshot.treaty.title,
-        source=snapshot.source,
-        retrieved_at=_utc(snapshot.retrieved_at),
-        imported_at=_utc(now or datetime.now(UTC)),
-        partial=snapshot.partial,
-        remark=snapshot.remark,
-        content_sha256=digest,
-        document=document,
-    )
-    for position, participant in enumerate(snapshot.participants):
-        participant_row = StatusParticipantRow(
-            position=position,
-            key=participant.key,
-            name=participant.name,
-            iso3=participant.iso3,
-            is_reio=participant.is_reio,
-            signature=participant.signature,
-            action=participant.action,
-            action_kind=participant.action_kind.value if participant.action_kind else None,
-            footnotes=list(participant.footnotes),
-        )
-        participant_row.declarations = [
-            StatusDeclarationRow(
-                position=index,
-                section=declaration.section.value,
-                text=declaration.text,
-                articles=list(declaration.articles),
-                is_reservation=declaration.is_reservation,
-            )
-            for index, declaration in enumerate(participant.declarations)
-        ]
-        row.participants.append(participant_row)
-    session.add(row)
-    session.flush()
-    return row.id
+    transaction decides whether it is kept. Rows are inserted in bulk (a 200-participant
+    record with megabytes of declarations is a few statements, not thousands of ORM flushes).
+    """
+    prepared = snapshot if isinstance(snapshot, SnapshotDocument) else snapshot_document(snapshot)
+    record = prepared.snapshot
+    snapshot_id = session.execute(
+        insert(StatusSnapshotRow).returning(StatusSnapshotRow.id),
+        {"treaty": record.treaty.reference, "title": record.treaty.title,
+         "source": record.source, "retrieved_at": _utc(record.retrieved_at),
+         "imported_at": _utc(now or datetime.now(UTC)), "partial": record.partial,
+         "remark": record.remark, "content_sha256": prepared.content_sha256,
+         "document": prepared.document},
+    ).scalar_one()
+    if not record.participants:
+        return int(snapshot_id)
+    session.execute(insert(StatusParticipantRow), [
+        {"snapshot_id": snapshot_id, "position": position, "key": participant.key,
+         "name": participant.name, "iso3": participant.iso3, "is_reio": participant.is_reio,
+         "signature": participant.signature, "action": participant.action,
+         "action_kind": participant.action_kind.value if participant.action_kind else None,
+         "footnotes": list(participant.footnotes)}
+        for position, participant in enumerate(record.participants)])
+    # ids read back by position in one query: RETURNING over many rows is done row by row on
+    # SQLite when the order must be kept
+    id_at = dict(session.execute(
+        select(StatusParticipantRow.position, StatusParticipantRow.id)
+        .where(StatusParticipantRow.snapshot_id == snapshot_id)).all())
+    declarations = [
+        {"participant_id": participant_id, "position": index,
+         "section": declaration.section.value, "text": declaration.text,
+         "articles": list(declaration.articles), "is_reservation": declaration.is_reservation}
+        for position, participant in enumerate(record.participants)
+        for participant_id in (id_at[position],)
+        for index, declaration in enumerate(participant.declarations)
+    ]
+    if declarations:
+        session.execute(insert(StatusDeclarationRow), declarations)
+    return int(snapshot_id)
 
 
 def decode_row(row: StatusSnapshotRow) -> Snapshot:
-    return snapshot_from_dict(json.loads(row.document))
+    data = json.loads(row.document)
+    data["source"] = row.source
+    data["retrieved_at"] = _utc(row.retrieved_at).isoformat()
+    return snapshot_from_dict(data)
 
 
 def get_snapshot(session: Session, *, snapshot_id: int) -> Snapshot:
