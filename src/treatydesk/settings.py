@@ -22,6 +22,15 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def ensure_home(self) -> Path:
+        """Create the data directory, readable by its owner only when TreatyDesk creates it
+        (it holds the database with password hashes and case data); an existing directory's
+        permissions are the operator's choice and left alone."""
+        if not self.home.exists():
+            self.home.mkdir(parents=True, mode=0o700)
+            self.home.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
+        return self.home
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ

@@ -206,3 +206,11 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_read_commands_on_an_empty_database_say_what_to_do(cli: Invoke) -> None:
     _fails(cli("status"), "treatydesk init")
     _fails(cli("status", "diff"), "treatydesk init")
+
+
+def test_init_creates_a_home_only_its_owner_can_read(cli: Invoke, home: Path) -> None:
+    # the home holds the database with password hashes and case data
+    assert not home.exists()
+    result = cli("init")
+    assert result.exit_code == 0, result.stderr
+    assert home.stat().st_mode & 0o777 == 0o700

@@ -13,7 +13,7 @@ from treatydesk.store.db import Database, migrate
 
 
 def _init_home(settings: Settings) -> str:
-    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.ensure_home()
     return f"home: {settings.home}"
 
 

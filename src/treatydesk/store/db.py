@@ -32,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def make_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
-        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.ensure_home()
         engine = create_engine(settings.database_url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -49,7 +49,7 @@ def alembic_config(database_url: str) -> Config:
 def migrate(settings: Settings) -> None:
     """Bring the schema to the newest migration (idempotent)."""
     if settings.is_sqlite:
-        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.ensure_home()
     command.upgrade(alembic_config(settings.database_url), "head")
 
 
