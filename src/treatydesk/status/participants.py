@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from rapidfuzz import fuzz, process
 
 from treatydesk.errors import InvalidInput, NotFound
 from treatydesk.status.model import Participant, Snapshot
-from treatydesk.untc.names import fold
 
-__all__ = ["find_participant"]
+__all__ = ["find_participant", "fold"]
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a name, for matching only (the
+    depositary's spellings and what a person types are compared in this form)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("\u2019", "'").replace("`", "'")
+    return _SPACES.sub(" ", bare).strip().casefold()
 
 
 def find_participant(snapshot: Snapshot, query: str) -> Participant:

@@ -10,11 +10,12 @@ stable slug with is_reio=True.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+
+from treatydesk.status.participants import fold
 
 __all__ = ["ParticipantIdentity", "identify", "fold", "slug"]
 
@@ -62,7 +63,6 @@ _REIOS: dict[str, str] = {
     "european community": "european-union",
 }
 
-_SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -73,14 +73,6 @@ class ParticipantIdentity:
     is_reio: bool
     #: False when the name is unknown and `key` is only a slug of it
     known: bool
-
-
-def fold(name: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a name, for matching only."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.replace("\u2019", "'").replace("`", "'")
-    return _SPACES.sub(" ", bare).strip().casefold()
 
 
 def slug(name: str) -> str:

@@ -285,7 +285,7 @@ def create_token(principal: ApiPrincipal, the_desk: DeskDep, body: TokenCreate) 
 
 
 @api.post("/tokens/{token_id}/revoke", tags=["tokens"], response_model=TokenView)
-def revoke_token(principal: ApiPrincipal, the_desk: DeskDep, token_id: UserId) -> TokenView:
+def revoke_token(principal: ApiPrincipal, the_desk: DeskDep, token_id: RowId) -> TokenView:
     return the_desk.access.revoke_token(principal, token_id)
 
 
