@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from treatydesk.datafile import load_yaml, parse_model
 from treatydesk.errors import DataFileError
-from treatydesk.parties.vocabulary import TermMatcher, normalise
+from treatydesk.parties.vocabulary import Term, TermMatcher, normalise
 
 TAXONOMY_FILE = "conduct_taxonomy.yaml"
 
@@ -30,7 +30,7 @@ class _CategoryEntry(BaseModel):
     convention_article: int | None = Field(default=None, ge=7, le=17)
     protected: bool = False
     reservable_under: str | None = None
-    terms: list[str] = Field(min_length=1)
+    terms: list[Term] = Field(min_length=1)
 
 
 class _TaxonomyFile(BaseModel):

@@ -3,10 +3,11 @@
 The engine scans every request's text for several vocabularies (conduct categories, persecution
 grounds, security research, emergency, bulk scope). A plain alternation of hundreds of phrases
 makes the regex engine try each phrase at each position; compiling the phrases into a trie turns
-that into one branch per character, which keeps evaluation well under a millisecond.
+that into one branch per character; `TextScan` (for `matches`) tries it only at word starts.
 
 Term syntax: lower-case words and phrases; `*` matches the rest of a word (zero or more word
-characters), `?` exactly one word character; terms match whole words only.
+characters), `?` exactly one word character; terms match whole words only, so a term begins
+with a letter, a digit or `?`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 
 def normalise(text: str) -> str:
@@ -21,13 +25,51 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _atoms(term: str) -> list[str]:
+def _is_word_char(char: str) -> bool:
+    # what `\w` matches in a str pattern
+    return char.isalnum() or char == "_"
+
+
+def check_term(raw: str) -> str:
+    """A vocabulary term must begin with a word character or `?` (a whole-word term cannot begin
+    with punctuation or `*`; the scan looks for terms at word starts)."""
+    term = normalise(raw)
+    if term and not (term[0] == "?" or _is_word_char(term[0])):
+        raise ValueError(f"term {raw!r} must begin with a letter, a digit or '?'")
+    return raw
+
+
+#: a term of a vocabulary file (checked when the file is read)
+Term = Annotated[str, AfterValidator(check_term)]
+
+
+class _Fold(dict[int, int]):
+    """str.translate table: every non-word character to a space, word characters unchanged.
+    Filled as characters are first seen (up to a bound), so translate mostly reads a dict."""
+
+    _LIMIT = 65_536
+
+    def __missing__(self, code: int) -> int:
+        value = code if _is_word_char(chr(code)) else 32
+        if len(self) < self._LIMIT:
+            self[code] = value
+        return value
+
+
+_FOLD = _Fold()
+#: the same for ASCII text, as a str table (str.translate's fastest form)
+_ASCII_FOLD = "".join(chr(code) if _is_word_char(chr(code)) else " " for code in range(128))
+
+
+def _atoms(term: str, fold: bool = False) -> list[str]:
     atoms: list[str] = []
     for char in term:
         if char == "*":
             atoms.append(r"\w*")
         elif char == "?":
             atoms.append(r"\w")
+        elif fold and not _is_word_char(char):
+            atoms.append(" ")
         else:
             atoms.append(re.escape(char))
     return atoms
@@ -49,6 +91,16 @@ def _trie_pattern(node: dict[str, dict[str, object]]) -> str:
     return body if len(branches) == 1 and len(body) == len(branches[0]) else f"(?:{body})"
 
 
+def _trie(terms: Iterable[list[str]]) -> str:
+    root: dict[str, dict[str, object]] = {}
+    for atoms in terms:
+        node: dict[str, object] = root  # type: ignore[assignment]
+        for atom in atoms:
+            node = node.setdefault(atom, {})  # type: ignore[assignment]
+        node[_END] = {}
+    return _trie_pattern(root)
+
+
 @dataclass(frozen=True, slots=True)
 class _Wildcard:
     pattern: re.Pattern[str]
@@ -59,22 +111,20 @@ class _Wildcard:
 class TermMatcher:
     """Finds which groups of terms occur in a text and which words matched."""
 
-    __slots__ = ("_regex", "_exact", "_wildcards", "_memo", "groups")
+    __slots__ = ("_regex", "_folded", "_scan", "_exact", "_wildcards", "_memo", "groups")
 
     def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
-        trie: dict[str, dict[str, object]] = {}
         self._exact: dict[str, list[str]] = {}
         wildcards: list[_Wildcard] = []
+        terms: list[str] = []
         self.groups: tuple[str, ...] = tuple(groups)
-        for group, terms in groups.items():
-            for raw in terms:
+        for group, raw_terms in groups.items():
+            for raw in raw_terms:
+                check_term(raw)
                 term = normalise(raw)
                 if not term:
                     continue
-                node: dict[str, object] = trie  # type: ignore[assignment]
-                for atom in _atoms(term):
-                    node = node.setdefault(atom, {})  # type: ignore[assignment]
-                node[_END] = {}
+                terms.append(term)
                 if "*" in term or "?" in term:
                     wildcards.append(_Wildcard(
                         re.compile("".join(_atoms(term))), group, term))
@@ -84,14 +134,17 @@ class TermMatcher:
         # matched word -> its groups; the same words recur across requests, and resolving a
         # wildcard match otherwise tries every wildcard term (bounded, see _MEMO_LIMIT)
         self._memo: dict[str, tuple[str, ...]] = {}
-        body = _trie_pattern(trie)
+        body = _trie(_atoms(term) for term in terms)
         # (?!) never matches: an empty vocabulary finds nothing
         self._regex = re.compile(rf"\b(?:{body})\b" if body else "(?!)")
+        #: the same trie over the folded terms (see TextScan)
+        self._folded = _trie(_atoms(term, fold=True) for term in terms)
+        self._scan = TextScan({"": self})
 
     def matches(self, normalised_text: str) -> bool:
         """Whether any term occurs (the same as `bool(self.find(text))`: every match of the
         trie is a whole match of one term, so it belongs to at least one group)."""
-        return self._regex.search(normalised_text) is not None
+        return bool(self._scan.occurring(normalised_text))
 
     def find(self, normalised_text: str) -> dict[str, tuple[str, ...]]:
         """Group -> the distinct words that matched, in order of first appearance. The text
@@ -113,3 +166,44 @@ class TermMatcher:
                 if word not in words:
                     words.append(word)
         return {group: tuple(words) for group, words in found.items()}
+
+
+class TextScan:
+    """Which of several vocabularies occur in one text, in one pass.
+
+    A pattern that starts with `\\b` makes the regex engine attempt a match at every character
+    of the text. This scan instead looks for candidate word starts with a pattern that begins
+    with a literal space (found with a fast character search) in the folded text: " " + the
+    text with every non-word character turned into a space. Every word start of the text
+    follows a space there, and a term that occurs in the text occurs, folded, at the same
+    place; so every match of a vocabulary's exact pattern starts at a candidate, where it is
+    then tried (a candidate need not be a match: "fake-news" is one for "fake news")."""
+
+    __slots__ = ("_names", "_exact", "_candidates")
+
+    def __init__(self, vocabularies: Mapping[str, TermMatcher]) -> None:
+        self._names = tuple(vocabularies)
+        self._exact = tuple(matcher._regex for matcher in vocabularies.values())
+        bodies = [matcher._folded for matcher in vocabularies.values() if matcher._folded]
+        self._candidates = re.compile(
+            rf" (?:{'|'.join(bodies)})\b" if bodies else "(?!)")
+
+    def occurring(self, normalised_text: str) -> frozenset[str]:
+        """The names of the vocabularies with a term in the (normalised) text."""
+        folded = " " + normalised_text.translate(
+            _ASCII_FOLD if normalised_text.isascii() else _FOLD)
+        search = self._candidates.search
+        pending = list(zip(self._names, self._exact, strict=True))
+        found: list[str] = []
+        candidate = search(folded)
+        while candidate is not None:
+            # folded[i + 1] is the text's character i: the candidate's word starts at i
+            position = candidate.start()
+            for entry in tuple(pending):
+                if entry[1].match(normalised_text, position) is not None:
+                    found.append(entry[0])
+                    pending.remove(entry)
+            if not pending:
+                break
+            candidate = search(folded, position + 1)
+        return frozenset(found)

@@ -162,7 +162,8 @@ def evaluate(
     ctx = Context(
         request=request, on=on, requested=requested, requesting=requesting,
         standings=snapshot, policy=policy,
-        facts=gather(request, registry.taxonomy, registry.figures.serious_crime_threshold_years),
+        facts=gather(request, registry.taxonomy, registry.figures.serious_crime_threshold_years,
+                     registry.vocabulary.text_scan),
         figures=registry.figures, taxonomy=registry.taxonomy, vocabulary=registry.vocabulary,
     )
     findings: list[Finding] = []

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from treatydesk.cooperation.request import CooperationRequest, Offence
 from treatydesk.parties.conduct import ConductTaxonomy
-from treatydesk.parties.vocabulary import normalise
+from treatydesk.parties.vocabulary import TextScan, normalise
 
 
 class OffenceFacts(NamedTuple):
@@ -51,6 +51,8 @@ class RequestFacts(NamedTuple):
     all_text: str
     any_serious: bool
     any_convention_offence: bool
+    #: the vocabularies of the engine's text scan that occur in all_text
+    in_text: frozenset[str]
 
     def scope_text(self) -> str:
         """Measures, data descriptions and identifiers, normalised and joined (for the
@@ -69,8 +71,8 @@ def _join(parts: list[str | None]) -> str:
     return normalise(" | ".join(part for part in parts if part))
 
 
-def gather(request: CooperationRequest, taxonomy: ConductTaxonomy,
-           threshold_years: float) -> RequestFacts:
+def gather(request: CooperationRequest, taxonomy: ConductTaxonomy, threshold_years: float,
+           text_scan: TextScan) -> RequestFacts:
     offence_article = taxonomy.offence_article
     protected_ids = taxonomy.protected_ids
     classify = taxonomy.classify_normalised
@@ -94,6 +96,8 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy,
             serious = offence.max_penalty_years >= threshold_years
         offences.append(OffenceFacts(index, offence, found, tuple(articles), serious, protected))
         texts.extend((offence.label, offence.conduct_description, offence.legal_provision))
-    return RequestFacts(request, tuple(offences), _join(texts),
+    all_text = _join(texts)
+    return RequestFacts(request, tuple(offences), all_text,
                         any(o.serious for o in offences),
-                        any(o.convention_articles for o in offences))
+                        any(o.convention_articles for o in offences),
+                        text_scan.occurring(all_text))

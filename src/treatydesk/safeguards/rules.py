@@ -5,8 +5,9 @@ give. Each rule is two functions over the same Context:
 - `decide_*` (the hot path, run on every evaluation): the rule's only logic. It gives the
   outcome and the `detail` its explanation needs (raw values: per-offence outcomes, matched
   items, counts; no text), plus the rule's effects on the decision (conditions, emergency, two
-  reviewers). Its vocabulary tests are boolean (`matches`, the cheaper scan), cheap tests
-  first;
+  reviewers). Its vocabulary tests are boolean (`matches`, the cheaper scan, or
+  `facts.in_text`, the request's text scanned once for the vocabularies two rules read),
+  cheap tests first;
 - `explain_*` (run only when a finding's sentence or facts are read): renders ONE sentence and
   the facts read from (context, outcome, detail). It has no effects and decides nothing: it
   only words what the decide step found, quoting the vocabulary words from the same
@@ -478,8 +479,7 @@ def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
         for flag in subject.profile_flags:
             if flag is not ProfileFlag.SECURITY_RESEARCHER:  # a research matter (SG-RESEARCH-11)
                 flagged += ((subject.identifier_value, flag),)
-    # the text scan last: a flag or protected conduct already asks a reviewer
-    if protected or flagged or ctx.vocabulary.persecution.matches(ctx.facts.all_text):
+    if protected or flagged or "persecution" in ctx.facts.in_text:
         return OC.CONSULT, (protected, flagged)
     return OC.PASS, (protected, flagged)
 
@@ -576,7 +576,7 @@ def decide_research(ctx: Context) -> tuple[Outcome, ResearchDetail]:
     for subject in ctx.request.subjects:
         if ProfileFlag.SECURITY_RESEARCHER in subject.profile_flags:
             flagged += (subject.identifier_value,)
-    if flagged or ctx.vocabulary.research.matches(ctx.facts.all_text):
+    if flagged or "security_research" in ctx.facts.in_text:
         return OC.CONSULT, flagged
     return OC.PASS, flagged
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from treatydesk.cooperation.request import ProfileFlag
 from treatydesk.datafile import load_yaml, parse_model
 from treatydesk.errors import DataFileError
-from treatydesk.parties.vocabulary import TermMatcher
+from treatydesk.parties.vocabulary import Term, TermMatcher, TextScan
 
 TERMS_FILE = "terms.yaml"
 
@@ -22,7 +22,7 @@ class _Ground(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     articles: list[str] = Field(min_length=1)
-    terms: list[str] = Field(min_length=1)
+    terms: list[Term] = Field(min_length=1)
 
 
 class _TermsFile(BaseModel):
@@ -30,10 +30,10 @@ class _TermsFile(BaseModel):
 
     persecution_grounds: dict[str, _Ground] = Field(min_length=1)
     profile_flag_grounds: dict[ProfileFlag, str]
-    security_research: list[str] = Field(min_length=1)
-    emergency_risk: list[str] = Field(min_length=1)
-    emergency_imminence: list[str] = Field(min_length=1)
-    bulk_scope: list[str] = Field(min_length=1)
+    security_research: list[Term] = Field(min_length=1)
+    emergency_risk: list[Term] = Field(min_length=1)
+    emergency_imminence: list[Term] = Field(min_length=1)
+    bulk_scope: list[Term] = Field(min_length=1)
     non_coercive_assistance: list[str] = Field(min_length=1)
 
 
@@ -48,6 +48,9 @@ class Vocabulary:
     bulk: TermMatcher
     non_coercive_assistance: tuple[str, ...]
     digest: str
+    #: the vocabularies every request's text (RequestFacts.all_text) is scanned for, in one
+    #: pass: "persecution" and "security_research"
+    text_scan: TextScan
 
 
 def load_vocabulary(path: Path | str, *, text: str | None = None) -> Vocabulary:
@@ -59,16 +62,19 @@ def load_vocabulary(path: Path | str, *, text: str | None = None) -> Vocabulary:
                 f"profile flag {flag.value} points to unknown ground {ground!r}", file=doc.file,
                 line=doc.line_of(("profile_flag_grounds", flag.value)))
     canonical = parsed.model_dump_json()
+    persecution = TermMatcher({g: v.terms for g, v in parsed.persecution_grounds.items()})
+    research = TermMatcher({"security_research": parsed.security_research})
     return Vocabulary(
-        persecution=TermMatcher({g: v.terms for g, v in parsed.persecution_grounds.items()}),
+        persecution=persecution,
         ground_articles={g: tuple(v.articles) for g, v in parsed.persecution_grounds.items()},
         flag_grounds=dict(parsed.profile_flag_grounds),
-        research=TermMatcher({"security_research": parsed.security_research}),
+        research=research,
         emergency_risk=TermMatcher({"risk": parsed.emergency_risk}),
         emergency_imminence=TermMatcher({"imminence": parsed.emergency_imminence}),
         bulk=TermMatcher({"bulk": parsed.bulk_scope}),
         non_coercive_assistance=tuple(parsed.non_coercive_assistance),
         digest=hashlib.sha256(canonical.encode()).hexdigest(),
+        text_scan=TextScan({"persecution": persecution, "security_research": research}),
     )
 
 
