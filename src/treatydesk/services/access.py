@@ -282,9 +282,11 @@ class AccessService:
         return None
 
     @staticmethod
-    def _find_token(session: Session, token: str) -> ApiTokenRow | None:
+    def _find_token(
+        session: Session, token: str
+    ) -> tuple[ApiTokenRow | None, UserRow | None]:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-            return None
+            return None, None
         return desk_repo.find_token(session, token_sha256=token_sha256(token))
 
     @staticmethod
@@ -303,8 +305,7 @@ class AccessService:
     def _check_token(self, session: Session, token: str, at: datetime) -> Principal | None:
         """Read only: the Principal when the token is valid and its use needs no entry now;
         None when something must be written (a refusal, a first use, a new window)."""
-        row = self._find_token(session, token)
-        user = session.get(UserRow, row.user_id) if row is not None else None
+        row, user = self._find_token(session, token)
         if self._token_refusal(row, user, at) is not None or row is None or user is None:
             return None
         if self._use_due(row, at):
@@ -315,8 +316,7 @@ class AccessService:
         self, session: Session, token: str, at: datetime, address: str
     ) -> Principal | TreatyDeskError:
         refused = AuthenticationRequired("the API token is not valid (unknown, revoked or expired)")
-        row = self._find_token(session, token)
-        user = session.get(UserRow, row.user_id) if row is not None else None
+        row, user = self._find_token(session, token)
         problem = self._token_refusal(row, user, at)
         if problem is not None or row is None or user is None:
             if self._address_limited(session, address, at):

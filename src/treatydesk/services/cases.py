@@ -42,7 +42,14 @@ from treatydesk.cooperation.lifecycle import (
     check_transition,
 )
 from treatydesk.errors import Conflict, ErrorCollector, InvalidInput, TransitionNotAllowed
-from treatydesk.services.common import Clock, check_page, current_user, utcnow, write
+from treatydesk.services.common import (
+    Clock,
+    check_caller,
+    check_page,
+    current_user,
+    utcnow,
+    write,
+)
 from treatydesk.services.principal import Permission, Principal, require
 from treatydesk.services.views import (
     CaseVersionView,
@@ -232,9 +239,12 @@ class CaseService:
     def get_case(self, principal: Principal, case_id: int) -> CaseView:
         require(principal, Permission.CASE_READ)
         with self._db.reading() as session:
-            current_user(session, principal)
-            return CaseView.of(desk_repo.get_case(
-                session, org_id=principal.org_id, case_id=case_id))
+            user, row = desk_repo.get_case_with_user(
+                session, user_id=principal.user_id, org_id=principal.org_id, case_id=case_id)
+            check_caller(user, principal)
+            if row is None:
+                raise desk_repo.case_not_found(case_id)
+            return CaseView.of(row)
 
     def list_cases(
         self, principal: Principal, *, state: str | None = None, kind: str | None = None,

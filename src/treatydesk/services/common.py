@@ -36,7 +36,11 @@ def write(db: Database) -> Iterator[Session]:
 def current_user(session: Session, principal: Principal) -> UserRow:
     """The caller's user row, re-read so that deactivation or a role change takes effect at
     once, even for a session or token that was issued before."""
-    user = session.get(UserRow, principal.user_id)
+    return check_caller(session.get(UserRow, principal.user_id), principal)
+
+
+def check_caller(user: UserRow | None, principal: Principal) -> UserRow:
+    """The re-check of current_user on a user row the caller's query already read."""
     if user is None or user.org_id != principal.org_id or not user.active:
         raise AuthenticationRequired("your account is no longer active; sign in again")
     if Role(user.role) is not principal.role:

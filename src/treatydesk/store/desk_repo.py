@@ -39,22 +39,38 @@ CHAIN_HEAD_ID = 1
 
 # --- audit chain ---------------------------------------------------------------------------
 
+#: session.info key: the chain head as this transaction locked and last moved it
+_LOCKED_HEAD = "treatydesk.locked_chain_head"
+
+
 def lock_chain(session: Session) -> None:
     """Take the chain-head lock for the rest of the transaction.
 
     A no-op UPDATE of the head row: in PostgreSQL it locks the row until commit (later writers
     wait); in SQLite, as the first statement of a transaction, it takes the database's write
     lock (waiting up to busy_timeout) before anything is read, so no writer works on a stale
-    view and no two writers can fork the chain.
+    view and no two writers can fork the chain. The head it returns is kept for the
+    transaction, so appending entries later needs neither a second lock nor a read.
     """
-    result = session.execute(
-        update(AuditChainHeadRow)
-        .where(AuditChainHeadRow.id == CHAIN_HEAD_ID)
-        .values(seq=AuditChainHeadRow.seq)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    _locked_head(session)
+
+
+def _locked_head(session: Session) -> list[Any]:
+    """[transaction, seq, hash] of the head locked in the current transaction."""
+    transaction = session.get_transaction()
+    held: list[Any] | None = session.info.get(_LOCKED_HEAD)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held
+    head = AuditChainHeadRow.__table__
+    found = session.execute(
+        update(head).where(head.c.id == CHAIN_HEAD_ID).values(seq=head.c.seq)
+        .returning(head.c.seq, head.c.hash)
+    ).first()
+    if found is None:
         raise NotFound("the audit chain head row is missing: run the migrations (treatydesk init)")
+    held = [session.get_transaction(), found.seq, found.hash]
+    session.info[_LOCKED_HEAD] = held
+    return held
 
 
 def append_audit(
@@ -69,12 +85,9 @@ def append_audit(
     details: Mapping[str, Any],
 ) -> AuditEntry:
     """Append one entry after the current head, in the caller's transaction."""
-    lock_chain(session)
-    head = session.execute(
-        select(AuditChainHeadRow).where(AuditChainHeadRow.id == CHAIN_HEAD_ID)
-    ).scalar_one()
+    held = _locked_head(session)
     entry = make_entry(
-        seq=head.seq + 1, prev_hash=head.hash, at=at, org_id=org_id, actor=actor, action=action,
+        seq=held[1] + 1, prev_hash=held[2], at=at, org_id=org_id, actor=actor, action=action,
         object_type=object_type, object_id=str(object_id), details=details,
     )
     session.add(
@@ -84,8 +97,10 @@ def append_audit(
             details=dict(entry.details), prev_hash=entry.prev_hash, hash=entry.hash,
         )
     )
-    head.seq = entry.seq
-    head.hash = entry.hash
+    head = AuditChainHeadRow.__table__
+    session.execute(update(head).where(head.c.id == CHAIN_HEAD_ID)
+                    .values(seq=entry.seq, hash=entry.hash))
+    held[1], held[2] = entry.seq, entry.hash
     session.flush()
     return entry
 
@@ -199,11 +214,17 @@ def insert_token(
     return row
 
 
-def find_token(session: Session, *, token_sha256: str) -> ApiTokenRow | None:
-    """For authentication only, where the organisation is not yet known."""
-    return session.execute(
-        select(ApiTokenRow).where(ApiTokenRow.token_sha256 == token_sha256)
-    ).scalar_one_or_none()
+def find_token(
+    session: Session, *, token_sha256: str
+) -> tuple[ApiTokenRow | None, UserRow | None]:
+    """For authentication only, where the organisation is not yet known: the token and its
+    user in one query (every API request runs this)."""
+    found = session.execute(
+        select(ApiTokenRow, UserRow)
+        .outerjoin(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.token_sha256 == token_sha256)
+    ).first()
+    return (None, None) if found is None else (found[0], found[1])
 
 
 def get_token(session: Session, *, org_id: int, token_id: int) -> ApiTokenRow:
@@ -279,14 +300,31 @@ def insert_case(
     return row
 
 
+def case_not_found(case_id: int) -> NotFound:
+    # the same words whether the case does not exist or belongs to someone else
+    return NotFound(f"case {case_id} not found")
+
+
 def get_case(session: Session, *, org_id: int, case_id: int) -> CaseRow:
     row = session.execute(
         select(CaseRow).where(CaseRow.id == case_id, CaseRow.org_id == org_id)
     ).scalar_one_or_none()
     if row is None:
-        # the same words whether the case does not exist or belongs to someone else
-        raise NotFound(f"case {case_id} not found")
+        raise case_not_found(case_id)
     return row
+
+
+def get_case_with_user(
+    session: Session, *, user_id: int, org_id: int, case_id: int
+) -> tuple[UserRow | None, CaseRow | None]:
+    """The caller's user row and the case (None unless it is the organisation's) in one query:
+    viewing a case is the desk's most frequent request. The caller is re-checked first."""
+    found = session.execute(
+        select(UserRow, CaseRow)
+        .outerjoin(CaseRow, and_(CaseRow.id == case_id, CaseRow.org_id == org_id))
+        .where(UserRow.id == user_id)
+    ).first()
+    return (None, None) if found is None else (found[0], found[1])
 
 
 def update_case(

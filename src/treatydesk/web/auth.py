@@ -25,7 +25,9 @@ CSRF_FIELD = "csrf_token"
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer td_...`")
 
 
-def desk(request: Request) -> Desk:
+async def desk(request: Request) -> Desk:
+    # async: a plain attribute read, not worth a hop to the thread pool that sync
+    # dependencies take
     found: Desk = request.app.state.desk
     return found
 
