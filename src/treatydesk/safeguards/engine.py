@@ -189,13 +189,16 @@ def evaluate(
     two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
            or policy.needs_two_reviewers(request.kind))
     decision_revision = _revision(registry.digest, policy.digest)
-    identity = "\n".join((
-        decision_revision, on.isoformat(), request.model_dump_json(), requested.digest,
-        requesting.digest if requesting is not None else "-",
-        _standing_key(requesting_standing), _standing_key(requested_standing),
-    ))
+    # the id hashes these lines: revision, date, the request's JSON, the profiles' digests and
+    # the two standings; the JSON is hashed as the serializer's bytes (no str round trip)
+    identity = hashlib.sha256(f"{decision_revision}\n{on.isoformat()}\n".encode())
+    identity.update(request.__pydantic_serializer__.to_json(request))
+    identity.update((
+        f"\n{requested.digest}\n{requesting.digest if requesting is not None else '-'}"
+        f"\n{_standing_key(requesting_standing)}\n{_standing_key(requested_standing)}"
+    ).encode())
     return Decision(
-        decision_id=hashlib.sha256(identity.encode()).hexdigest()[:32],
+        decision_id=identity.hexdigest()[:32],
         request_reference=request.reference,
         kind=request.kind.value,
         requesting_party=requesting_key,
