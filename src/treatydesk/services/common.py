@@ -36,7 +36,7 @@ def write(db: Database) -> Iterator[Session]:
 def current_user(session: Session, principal: Principal) -> UserRow:
     """The caller's user row, re-read so that deactivation or a role change takes effect at
     once, even for a session or token that was issued before."""
-    return check_caller(session.get(UserRow, principal.user_id), principal)
+    return check_caller(desk_repo.find_user(session, user_id=principal.user_id), principal)
 
 
 def check_caller(user: UserRow | None, principal: Principal) -> UserRow:

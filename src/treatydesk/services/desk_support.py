@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from treatydesk.audit.chain import AuditAction
 from treatydesk.cooperation.kinds import RequestKind
@@ -385,15 +385,12 @@ class SafeguardsChecks:
     def evaluate_for(
         self, org_id: int, request: CooperationRequest, *, on: date, source: StatusSource
     ) -> Evaluation:
-        parties = {request.requesting_party, request.requested_party}
+        parties = sorted({request.requesting_party, request.requested_party})
         with self._db.reading() as session:
             profile_texts: dict[str, str] = {
                 key: text for key, text in session.execute(
-                    select(StoredProfileRow.party_key, StoredProfileRow.source_yaml).where(
-                        StoredProfileRow.org_id == org_id,
-                        StoredProfileRow.party_key.in_(parties)))}
-            policy_text = session.execute(select(StoredPolicyRow.source_yaml).where(
-                StoredPolicyRow.org_id == org_id)).scalar_one_or_none()
+                    _PROFILES, {"org_id": org_id, "parties": parties})}
+            policy_text = session.execute(_POLICY, {"org_id": org_id}).scalar_one_or_none()
             newest = (_newest_snapshot_id(session) if source is StatusSource.RECORD
                       else None)
         if source is StatusSource.RECORD:
@@ -439,12 +436,20 @@ class SafeguardsChecks:
         return case, self.evaluate_for(principal.org_id, model, on=on, source=source)
 
 
+# what an evaluation reads, built once (every created or edited case runs them)
+_PROFILES = select(StoredProfileRow.party_key, StoredProfileRow.source_yaml).where(
+    StoredProfileRow.org_id == bindparam("org_id"),
+    StoredProfileRow.party_key.in_(bindparam("parties", expanding=True)))
+_POLICY = select(StoredPolicyRow.source_yaml).where(
+    StoredPolicyRow.org_id == bindparam("org_id"))
+_NEWEST_SNAPSHOT = (
+    select(StatusSnapshotRow.id).where(StatusSnapshotRow.treaty == CONVENTION_TREATY)
+    .order_by(StatusSnapshotRow.retrieved_at.desc(), StatusSnapshotRow.id.desc()).limit(1))
+
+
 def _newest_snapshot_id(session: Any) -> int | None:
     """The id of the snapshot record_standings reads (newest retrieval, then newest id)."""
-    found: int | None = session.execute(
-        select(StatusSnapshotRow.id).where(StatusSnapshotRow.treaty == CONVENTION_TREATY)
-        .order_by(StatusSnapshotRow.retrieved_at.desc(), StatusSnapshotRow.id.desc())
-        .limit(1)).scalar_one_or_none()
+    found: int | None = session.execute(_NEWEST_SNAPSHOT).scalar_one_or_none()
     return found
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import fcntl
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -53,6 +56,44 @@ def migrate(settings: Settings) -> None:
     command.upgrade(alembic_config(settings.database_url), "head")
 
 
+class SqliteWriteGate:
+    """Lets one SQLite write transaction at a time in, across threads and worker processes.
+
+    SQLite admits one writer; a writer that finds the lock taken retries from its busy
+    handler, which sleeps with growing back-off (up to 100 ms a try), so under concurrent
+    writes each one waits far longer than the lock is held, and the order is luck. Queuing
+    the writers on a blocking OS lock (flock on a file beside the database) hands the lock
+    over as soon as it is released. busy_timeout stays as the backstop for writers that do
+    not pass here (migrations, another program)."""
+
+    def __init__(self, database_file: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = f"{database_file}.write-lock" if database_file else None
+        self._file: IO[bytes] | None = None
+        self._owner: int | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        if self._owner == threading.get_ident():
+            # SQLite could not run it either (the outer transaction holds the write lock)
+            raise RuntimeError("a write transaction is already open in this thread")
+        with self._threads:
+            self._owner = threading.get_ident()
+            try:
+                if self._path is None:  # an in-memory database lives in this process only
+                    yield
+                    return
+                if self._file is None:
+                    self._file = open(self._path, "ab")  # noqa: SIM115 - kept for the process
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(self._file, fcntl.LOCK_UN)
+            finally:
+                self._owner = None
+
+
 class Database:
     """One engine and its session factory for a deployment."""
 
@@ -60,11 +101,15 @@ class Database:
         self.settings = settings
         self.engine = make_engine(settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL queues writers on the audit chain's row lock by itself
+        self._write_gate: Callable[[], AbstractContextManager[None]] = (
+            SqliteWriteGate(self.engine.url.database or None) if settings.is_sqlite
+            else nullcontext)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One operation, one transaction: everything commits together or nothing does."""
-        with self._sessions() as session, session.begin():
+        with self._write_gate(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager

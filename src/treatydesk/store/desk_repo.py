@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from treatydesk.audit.chain import AuditAction, AuditEntry, ChainHead, make_entry
@@ -55,17 +55,28 @@ def lock_chain(session: Session) -> None:
     _locked_head(session)
 
 
+_HEAD = AuditChainHeadRow.__table__
+#: the no-op update that takes the lock, returning the head it locked
+_LOCK_HEAD = (
+    update(_HEAD).where(_HEAD.c.id == CHAIN_HEAD_ID).values(seq=_HEAD.c.seq)
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_MOVE_HEAD = (
+    update(_HEAD).where(_HEAD.c.id == CHAIN_HEAD_ID)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+_INSERT_ENTRY = insert(AuditLogRow.__table__)
+
+
 def _locked_head(session: Session) -> list[Any]:
     """[transaction, seq, hash] of the head locked in the current transaction."""
     transaction = session.get_transaction()
     held: list[Any] | None = session.info.get(_LOCKED_HEAD)
     if held is not None and transaction is not None and held[0] is transaction:
         return held
-    head = AuditChainHeadRow.__table__
-    found = session.execute(
-        update(head).where(head.c.id == CHAIN_HEAD_ID).values(seq=head.c.seq)
-        .returning(head.c.seq, head.c.hash)
-    ).first()
+    found = session.execute(_LOCK_HEAD).first()
     if found is None:
         raise NotFound("the audit chain head row is missing: run the migrations (treatydesk init)")
     held = [session.get_transaction(), found.seq, found.hash]
@@ -90,18 +101,14 @@ def append_audit(
         seq=held[1] + 1, prev_hash=held[2], at=at, org_id=org_id, actor=actor, action=action,
         object_type=object_type, object_id=str(object_id), details=details,
     )
-    session.add(
-        AuditLogRow(
-            seq=entry.seq, timestamp=entry.timestamp, org_id=entry.org_id, actor=entry.actor,
-            action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
-            details=dict(entry.details), prev_hash=entry.prev_hash, hash=entry.hash,
-        )
-    )
-    head = AuditChainHeadRow.__table__
-    session.execute(update(head).where(head.c.id == CHAIN_HEAD_ID)
-                    .values(seq=entry.seq, hash=entry.hash))
+    # Core statements built once: every change appends here, under the chain lock
+    session.execute(_INSERT_ENTRY, {
+        "seq": entry.seq, "timestamp": entry.timestamp, "org_id": entry.org_id,
+        "actor": entry.actor, "action": entry.action, "object_type": entry.object_type,
+        "object_id": entry.object_id, "details": dict(entry.details),
+        "prev_hash": entry.prev_hash, "hash": entry.hash})
+    session.execute(_MOVE_HEAD, {"new_seq": entry.seq, "new_hash": entry.hash})
     held[1], held[2] = entry.seq, entry.hash
-    session.flush()
     return entry
 
 
@@ -175,6 +182,16 @@ def create_user(
     return row
 
 
+_USER_BY_ID = select(UserRow).where(UserRow.id == bindparam("user_id"))
+
+
+def find_user(session: Session, *, user_id: int) -> UserRow | None:
+    """For re-checking a caller whose organisation is what is being checked."""
+    found: UserRow | None = session.execute(
+        _USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
+    return found
+
+
 def get_user(session: Session, *, org_id: int, user_id: int) -> UserRow:
     row = session.execute(
         select(UserRow).where(UserRow.id == user_id, UserRow.org_id == org_id)
@@ -214,16 +231,20 @@ def insert_token(
     return row
 
 
+#: built once: statements on every request's path skip their construction (bound at call)
+_FIND_TOKEN = (
+    select(ApiTokenRow, UserRow)
+    .outerjoin(UserRow, UserRow.id == ApiTokenRow.user_id)
+    .where(ApiTokenRow.token_sha256 == bindparam("token_sha256"))
+)
+
+
 def find_token(
     session: Session, *, token_sha256: str
 ) -> tuple[ApiTokenRow | None, UserRow | None]:
     """For authentication only, where the organisation is not yet known: the token and its
     user in one query (every API request runs this)."""
-    found = session.execute(
-        select(ApiTokenRow, UserRow)
-        .outerjoin(UserRow, UserRow.id == ApiTokenRow.user_id)
-        .where(ApiTokenRow.token_sha256 == token_sha256)
-    ).first()
+    found = session.execute(_FIND_TOKEN, {"token_sha256": token_sha256}).first()
     return (None, None) if found is None else (found[0], found[1])
 
 
@@ -287,16 +308,10 @@ def insert_case(
     with the safeguards record of that version when it was checked."""
     session.add(row)
     session.flush()
-    session.add(
-        CaseVersionRow(
-            org_id=row.org_id, case_id=row.id, request_version=row.request_version,
-            request=row.request, author_id=row.created_by, created_at=row.created_at,
-            check_outcome=row.check_outcome,
-            check_record=dict(check_record) if check_record is not None else None,
-            rules_revision=rules_revision,
-        )
-    )
-    session.flush()
+    add_case_version(
+        session, org_id=row.org_id, case_id=row.id, request_version=row.request_version,
+        request=row.request, author_id=row.created_by, at=row.created_at,
+        check_record=check_record, rules_revision=rules_revision)
     return row
 
 
@@ -314,16 +329,21 @@ def get_case(session: Session, *, org_id: int, case_id: int) -> CaseRow:
     return row
 
 
+_CASE_WITH_USER = (
+    select(UserRow, CaseRow)
+    .outerjoin(CaseRow, and_(CaseRow.id == bindparam("case_id"),
+                             CaseRow.org_id == bindparam("org_id")))
+    .where(UserRow.id == bindparam("user_id"))
+)
+
+
 def get_case_with_user(
     session: Session, *, user_id: int, org_id: int, case_id: int
 ) -> tuple[UserRow | None, CaseRow | None]:
     """The caller's user row and the case (None unless it is the organisation's) in one query:
     viewing a case is the desk's most frequent request. The caller is re-checked first."""
     found = session.execute(
-        select(UserRow, CaseRow)
-        .outerjoin(CaseRow, and_(CaseRow.id == case_id, CaseRow.org_id == org_id))
-        .where(UserRow.id == user_id)
-    ).first()
+        _CASE_WITH_USER, {"user_id": user_id, "org_id": org_id, "case_id": case_id}).first()
     return (None, None) if found is None else (found[0], found[1])
 
 
@@ -354,22 +374,21 @@ def update_case(
     return row
 
 
+_INSERT_VERSION = insert(CaseVersionRow.__table__)
+
+
 def add_case_version(
     session: Session, *, org_id: int, case_id: int, request_version: int,
     request: Mapping[str, Any], author_id: int, at: datetime,
     check_record: Mapping[str, Any] | None = None, rules_revision: str | None = None,
 ) -> None:
     outcome = check_record.get("outcome") if check_record is not None else None
-    session.add(
-        CaseVersionRow(
-            org_id=org_id, case_id=case_id, request_version=request_version,
-            request=dict(request), author_id=author_id, created_at=at,
-            check_outcome=str(outcome) if outcome is not None else None,
-            check_record=dict(check_record) if check_record is not None else None,
-            rules_revision=rules_revision,
-        )
-    )
-    session.flush()
+    session.execute(_INSERT_VERSION, {
+        "org_id": org_id, "case_id": case_id, "request_version": request_version,
+        "request": dict(request), "author_id": author_id, "created_at": at,
+        "check_outcome": str(outcome) if outcome is not None else None,
+        "check_record": dict(check_record) if check_record is not None else None,
+        "rules_revision": rules_revision})
 
 
 def list_case_versions(session: Session, *, org_id: int, case_id: int) -> list[CaseVersionRow]:
