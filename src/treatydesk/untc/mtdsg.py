@@ -16,8 +16,9 @@ Every error names the source, the line or element, and what was expected.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -101,14 +102,13 @@ def parse_status_xml(
     treaty = _safe_treaty_element(data, source=source, max_bytes=max_bytes)
     reader = _Reader(source)
     record = reader.treaty_record(treaty)
-    participants = reader.participants(treaty)
+    rows = reader.participants(treaty)
     notes = reader.end_notes(treaty)
-    participants = reader.attach_sections(treaty, participants)
     return Snapshot(
         treaty=record,
         source=source,
         retrieved_at=retrieved_at,
-        participants=tuple(participants.values()),
+        participants=reader.attach_sections(treaty, rows),
         notes=notes,
         warnings=tuple(reader.warnings),
     )
@@ -190,10 +190,18 @@ def _cell(element: Any) -> tuple[str, list[str]]:
         text = "".join(parts)
     else:
         text = element.text or ""
-    if "<superscript>" in text:
-        markers.extend(m for m in _ESCAPED_MARKER.findall(text) if m)
-        text = _ESCAPED_MARKER.sub("", text)
+    if "<" in text:
+        text, escaped = _without_escaped_markers(text)
+        markers.extend(escaped)
     return _squash(text), markers
+
+
+def _without_escaped_markers(text: str) -> tuple[str, list[str]]:
+    """The text without the footnote markers left entity-escaped in it, and those markers.
+    Callers test `"<" in text` first: parsed text holds a "<" only where the file escaped one,
+    and that one-character test runs at memchr speed over megabytes of declarations."""
+    pieces = _ESCAPED_MARKER.split(text)
+    return "".join(pieces[::2]), [marker for marker in pieces[1::2] if marker]
 
 
 def _squash(text: str) -> str:
@@ -226,6 +234,46 @@ def _labelled_text(element: Any | None) -> str | None:
         parts.append(child.tail or "")
     text = " ".join(" ".join(parts).split())
     return text or None
+
+
+class _TableRow(NamedTuple):
+    """A participant-table row, read before the sections so that each Participant is built
+    once, with its statements."""
+
+    key: str
+    name: str
+    iso3: str | None
+    is_reio: bool
+    signature: date | None
+    action: date | None
+    action_kind: ActionKind | None
+    footnotes: list[str]
+    remarks: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Table:
+    """The participant table's columns (found by label) and the date cells already read."""
+
+    labels: list[str]
+    name_col: int
+    signature_col: int | None
+    action_col: int | None
+    suffixes: dict[str, ActionKind]
+    # a status file repeats a few dates many times (signing ceremonies): each is read once;
+    # a bad cell is not kept, so every row with it is reported
+    _dates: dict[str, tuple[date | None, str | None]] = field(
+        default_factory=lambda: {"": (None, None)}
+    )
+
+    def date(self, cells: list[str], column: int, number: int) -> tuple[date | None, str | None]:
+        text = cells[column]
+        parsed = self._dates.get(text)
+        if parsed is None:
+            parsed = self._dates[text] = parse_mtdsg_date(
+                text, where=f"in Row {number}, column {self.labels[column]}"
+            )
+        return parsed
 
 
 class _Reader:
@@ -274,7 +322,7 @@ class _Reader:
         found = _FIRST_INTEGER.search(_cell(element)[0])
         return int(found.group()) if found is not None else None
 
-    def participants(self, treaty: Any) -> dict[str, Participant]:
+    def participants(self, treaty: Any) -> dict[str, _TableRow]:
         tgroup = treaty.find("Participants/Table/TGroup")
         if tgroup is None:
             raise self._fail(
@@ -298,32 +346,30 @@ class _Reader:
             ),
             None,
         )
-        suffixes = _suffix_kinds(labels[action_col]) if action_col is not None else {}
+        table = _Table(labels, name_col, signature_col, action_col,
+                       _suffix_kinds(labels[action_col]) if action_col is not None else {})
         rows = tgroup.find("Tbody/Rows")
         if rows is None:
             raise self._fail(tgroup, "the participant table has no body (Tbody/Rows)")
         errors = ErrorCollector()
-        result: dict[str, Participant] = {}
+        result: dict[str, _TableRow] = {}
         first_row_of: dict[str, int] = {}
         for number, row in enumerate(rows.iterchildren("Row"), start=1):
             entries = list(row.iterchildren("Entry"))
-            line = f"line {row.sourceline}"
-            where = f"Row {number}"
             if len(entries) != len(labels):
                 errors.add(
-                    line,
-                    f"{where} has {len(entries)} entries, expected {len(labels)} (one per "
-                    f"column: {' | '.join(labels)})",
+                    f"line {row.sourceline}",
+                    f"Row {number} has {len(entries)} entries, expected {len(labels)} (one "
+                    f"per column: {' | '.join(labels)})",
                 )
                 continue
-            participant = self._row(entries, labels, name_col, signature_col, action_col,
-                                    suffixes, line, where, errors)
+            participant = self._row(entries, table, row, number, errors)
             if participant is None:
                 continue
             if participant.key in result:
                 errors.add(
-                    line,
-                    f"{where}: {participant.name!r} is listed twice (first in Row "
+                    f"line {row.sourceline}",
+                    f"Row {number}: {participant.name!r} is listed twice (first in Row "
                     f"{first_row_of[participant.key]})",
                 )
                 continue
@@ -340,10 +386,9 @@ class _Reader:
         return result
 
     def _row(
-        self, entries: list[Any], labels: list[str], name_col: int, signature_col: int | None,
-        action_col: int | None, suffixes: dict[str, ActionKind], line: str, where: str,
-        errors: ErrorCollector,
-    ) -> Participant | None:
+        self, entries: list[Any], table: _Table, row: Any, number: int, errors: ErrorCollector
+    ) -> _TableRow | None:
+        labels = table.labels
         remarks: list[str] = []
         footnotes: list[str] = []
         cells: list[str] = []
@@ -356,43 +401,37 @@ class _Reader:
                 remarks.append(f"{labels[column]} in square brackets on the record: {text}")
                 text = text[1:-1].strip()
             cells.append(text)
-        name = cells[name_col]
+        name = cells[table.name_col]
         if not name:
-            errors.add(line, f"{where}: empty {labels[name_col]} cell; expected a participant name")
+            errors.add(
+                f"line {row.sourceline}",
+                f"Row {number}: empty {labels[table.name_col]} cell; expected a participant name",
+            )
             return None
         identity = identify(name)
         if not identity.known:
             self.warnings.append(
-                f"{line}, {where}: participant {name!r} has no known ISO 3166 code; keyed as "
-                f"{identity.key!r}"
+                f"line {row.sourceline}, Row {number}: participant {name!r} has no known ISO "
+                f"3166 code; keyed as {identity.key!r}"
             )
         signature: date | None = None
         action: date | None = None
         kind: ActionKind | None = None
         try:
-            if signature_col is not None:
-                signature, _ = parse_mtdsg_date(
-                    cells[signature_col], where=f"in {where}, column {labels[signature_col]}"
-                )
-            if action_col is not None:
-                place = f"in {where}, column {labels[action_col]}"
-                action, suffix = parse_mtdsg_date(cells[action_col], where=place)
+            if table.signature_col is not None:
+                signature = table.date(cells, table.signature_col, number)[0]
+            if table.action_col is not None:
+                action, suffix = table.date(cells, table.action_col, number)
                 if action is not None:
-                    kind = self._kind(suffix, suffixes, place)
+                    kind = self._kind(
+                        suffix, table.suffixes,
+                        f"in Row {number}, column {labels[table.action_col]}",
+                    )
         except StatusImportError as exc:
-            errors.add(line, exc.message)
+            errors.add(f"line {row.sourceline}", exc.message)
             return None
-        return Participant(
-            key=identity.key,
-            name=name,
-            iso3=identity.iso3,
-            is_reio=identity.is_reio,
-            signature=signature,
-            action=action,
-            action_kind=kind,
-            footnotes=tuple(dict.fromkeys(footnotes)),
-            remarks=tuple(remarks),
-        )
+        return _TableRow(identity.key, name, identity.iso3, identity.is_reio, signature, action,
+                         kind, footnotes, tuple(remarks))
 
     @staticmethod
     def _kind(suffix: str | None, suffixes: dict[str, ActionKind], column: str) -> ActionKind:
@@ -431,8 +470,10 @@ class _Reader:
         return {marker: "\n\n".join(parts) for marker, parts in notes.items()}
 
     def attach_sections(
-        self, treaty: Any, participants: dict[str, Participant]
-    ) -> dict[str, Participant]:
+        self, treaty: Any, rows: dict[str, _TableRow]
+    ) -> tuple[Participant, ...]:
+        """The participants of the table with the statements the sections give them; each
+        Participant is built here, once."""
         found: dict[str, list[Declaration]] = {}
         extra_footnotes: dict[str, list[str]] = {}
         memo: ListMemo = {}  # article lists already read, for this file only
@@ -444,13 +485,13 @@ class _Reader:
             # objection merely quotes the reservation it targets
             may_reserve = section_kind is DeclarationSection.DECLARATIONS
             key: str | None = None
-            raw: list[str] = []  # the current participant's paragraphs, not yet squashed
+            raw: list[str] = []  # the current participant's paragraphs, stripped, not squashed
             for element in section.iter("Participant", "Text"):
                 if element.tag == "Participant":
                     self._declare(found, key, raw, section_kind, may_reserve, memo)
                     raw = []
                     name, markers = _cell(element)
-                    key = self._section_participant(name, element, tag, participants)
+                    key = self._section_participant(name, element, tag, rows)
                     if key is not None and markers:
                         extra_footnotes.setdefault(key, []).extend(markers)
                     continue
@@ -458,14 +499,11 @@ class _Reader:
                 markers = None
                 if len(element):
                     text, markers = _cell(element)
-                elif text is not None and "<superscript>" in text:
-                    # as in _cell, in one regex pass; squashing is left to _declare
-                    pieces = _ESCAPED_MARKER.split(text)
-                    text = "".join(pieces[::2])
-                    markers = [marker for marker in pieces[1::2] if marker]
-                # Fast path: plain text is kept as is and squashed per participant below,
-                # which is ~3400 fewer rounds of Python string calls on a large file.
-                if not text or text.isspace():
+                elif text is not None and "<" in text:
+                    text, markers = _without_escaped_markers(text)  # squashed in _declare
+                # Fast path: plain text is only stripped here (no copy when there is nothing
+                # to strip) and squashed per participant in _declare, in C-implemented passes.
+                if not text or not (text := text.strip()):
                     continue
                 if key is None:
                     self.warnings.append(
@@ -477,24 +515,18 @@ class _Reader:
                 if markers:
                     extra_footnotes.setdefault(key, []).extend(markers)
             self._declare(found, key, raw, section_kind, may_reserve, memo)
-        if not found and not any(extra_footnotes.values()):
-            return participants
-        updated: dict[str, Participant] = {}
-        for key, participant in participants.items():
-            declarations = found.get(key)
-            more_markers = extra_footnotes.get(key)
-            if not declarations and not more_markers:
-                updated[key] = participant
-                continue
-            updated[key] = Participant(
-                key=participant.key, name=participant.name, iso3=participant.iso3,
-                is_reio=participant.is_reio, signature=participant.signature,
-                action=participant.action, action_kind=participant.action_kind,
-                footnotes=tuple(dict.fromkeys((*participant.footnotes, *(more_markers or ())))),
-                declarations=tuple(declarations or ()), source=participant.source,
-                remarks=participant.remarks,
+        return tuple(
+            Participant(
+                key=row.key, name=row.name, iso3=row.iso3, is_reio=row.is_reio,
+                signature=row.signature, action=row.action, action_kind=row.action_kind,
+                footnotes=tuple(dict.fromkeys(
+                    row.footnotes + extra_footnotes[key] if key in extra_footnotes
+                    else row.footnotes
+                )),
+                declarations=tuple(found.get(key, ())), remarks=row.remarks,
             )
-        return updated
+            for key, row in rows.items()
+        )
 
     @staticmethod
     def _declare(
@@ -504,12 +536,11 @@ class _Reader:
         """One Declaration from a participant's paragraphs, each squashed as `_cell` would."""
         if key is None or not raw:
             return
-        # NUL cannot occur in XML text, so it safely marks paragraph ends; whitespace runs
-        # never cross it, so squashing the joined text equals squashing each paragraph
-        joined = _squash_runs("\x00".join(raw))
-        text = "\n\n".join(filter(None, map(str.strip, joined.split("\x00"))))
-        if not text:
-            return
+        # NUL cannot occur in XML text, so two of them safely mark a paragraph end: whitespace
+        # runs never cross them, and squashing a stripped paragraph leaves it stripped, so this
+        # equals squashing each paragraph and joining them with a blank line (replacing one
+        # character by one is a copy, where one by two would rebuild the string)
+        text = _squash_runs("\x00\x00".join(raw)).replace("\x00", "\n")
         articles, reads_as_reservation = analyse_statement(text, memo=memo)
         found.setdefault(key, []).append(Declaration(
             section=section_kind, text=text, articles=articles,
@@ -517,10 +548,10 @@ class _Reader:
         ))
 
     def _section_participant(
-        self, name: str, element: Any, tag: str, participants: dict[str, Participant]
+        self, name: str, element: Any, tag: str, rows: dict[str, _TableRow]
     ) -> str | None:
         key = identify(name).key
-        if key in participants:
+        if key in rows:
             return key
         self.warnings.append(
             f"line {element.sourceline}: {tag} names {name!r}, which is not in the participant "
