@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from datetime import UTC, datetime
 
@@ -169,6 +170,53 @@ def test_concurrent_appends_keep_one_chain(database: Database) -> None:
     result = verify(entries, head=head)
     assert result.ok, result.explanation
     assert result.count == threads * per_thread
+
+
+def _append_from_process(database_url: str, home: str, worker: int, count: int) -> None:
+    # runs in a spawned process: a worker of `treatydesk serve --workers N` in miniature
+    from pathlib import Path
+
+    from treatydesk.settings import Settings
+
+    database = Database(Settings(home=Path(home), database_url=database_url))
+    try:
+        for index in range(count):
+            with database.transaction() as session:
+                desk_repo.append_audit(
+                    session, at=NOW, org_id=worker, actor=f"user:{worker}:p",
+                    action=AuditAction.EDIT, object_type="case", object_id=index,
+                    details={"worker": worker, "index": index})
+    finally:
+        database.dispose()
+
+
+def test_writers_in_several_processes_keep_one_chain(database: Database) -> None:
+    # on SQLite they queue on the write gate's file lock; on PostgreSQL on the head row lock
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_append_from_process, args=(
+            database.settings.database_url, str(database.settings.home), worker, 15))
+        for worker in range(3)]
+    for process in processes:
+        process.start()
+    append(database, 15)  # this process writes at the same time
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0, 0, 0]
+    result = verify_stored(database)
+    assert result.ok, result.explanation
+    assert result.count == 60
+
+
+def test_a_write_transaction_inside_another_is_refused_on_sqlite(database: Database) -> None:
+    if not database.settings.is_sqlite:
+        pytest.skip("the write gate is SQLite's; PostgreSQL has no single-writer lock")
+    with database.transaction(), pytest.raises(RuntimeError, match="already open"):
+        # SQLite could not run it: the outer transaction would hold the write lock
+        with database.transaction():
+            pass
+    append(database, 1)  # the gate was released
+    assert verify_stored(database).count == 1
 
 
 def make_case(session, org_id: int, user_id: int) -> CaseRow:  # type: ignore[no-untyped-def]
