@@ -59,12 +59,13 @@ def create_app(
         cookie_secure = os.environ.get("TREATYDESK_COOKIE_SECURE", "0") == "1"
     app.state.cookie_secure = cookie_secure
     install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    app.include_router(routes_status.pages)
+    # routes are matched in order: the API, called most often and by machines, comes first
+    app.include_router(api_desk.api)
     app.include_router(routes_status.api)
+    app.include_router(routes_status.pages)
     app.include_router(pages_auth.pages)
     app.include_router(pages_desk.pages)
     app.include_router(pages_admin.pages)
-    app.include_router(api_desk.api)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     return app
