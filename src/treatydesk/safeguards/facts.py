@@ -68,7 +68,7 @@ class RequestFacts(NamedTuple):
 
 
 def _join(parts: list[str | None]) -> str:
-    return normalise(" | ".join(part for part in parts if part))
+    return normalise(" | ".join([part for part in parts if part]))
 
 
 def gather(request: CooperationRequest, taxonomy: ConductTaxonomy, threshold_years: float,
@@ -77,27 +77,31 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy, threshold_yea
     protected_ids = taxonomy.protected_ids
     classify = taxonomy.classify_normalised
     offences: list[OffenceFacts] = []
+    any_serious = any_convention_offence = False
     texts: list[str | None] = [request.facts_summary, request.purpose, request.procedure_wishes]
-    if request.proceeding is not None:
-        texts.append(request.proceeding.subject_matter)
+    proceeding = request.proceeding
+    if proceeding is not None:
+        texts.append(proceeding.subject_matter)
     for index, offence in enumerate(request.offences):
-        found = classify(normalise(offence.conduct_description))
+        conduct = offence.conduct_description
+        found = classify(normalise(conduct))
         if found:
-            articles = sorted({article for cid in found
-                               if (article := offence_article[cid]) is not None})
-            protected = tuple(cid for cid in found if cid in protected_ids)
+            articles = tuple(sorted({article for cid in found
+                                     if (article := offence_article[cid]) is not None}))
+            protected = tuple([cid for cid in found if cid in protected_ids])
+            any_convention_offence = any_convention_offence or bool(articles)
         else:
-            articles, protected = [], ()
+            articles = protected = ()
+        years = offence.max_penalty_years
         if offence.max_penalty_life:
             serious: bool | None = True
-        elif offence.max_penalty_years is None:
+        elif years is None:
             serious = None
         else:
-            serious = offence.max_penalty_years >= threshold_years
-        offences.append(OffenceFacts(index, offence, found, tuple(articles), serious, protected))
-        texts.extend((offence.label, offence.conduct_description, offence.legal_provision))
+            serious = years >= threshold_years
+        any_serious = any_serious or bool(serious)
+        offences.append(OffenceFacts(index, offence, found, articles, serious, protected))
+        texts += (offence.label, conduct, offence.legal_provision)
     all_text = _join(texts)
-    return RequestFacts(request, tuple(offences), all_text,
-                        any(o.serious for o in offences),
-                        any(o.convention_articles for o in offences),
+    return RequestFacts(request, tuple(offences), all_text, any_serious, any_convention_offence,
                         text_scan.occurring(all_text))

@@ -68,8 +68,10 @@ def _given(explanation: Any, outcome: Outcome,
 class Finding(tuple):  # type: ignore[type-arg]
     """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
     is still marked [R], decided on every evaluation; its sentence and the facts read are
-    rendered only when first read (from the detail the rule's decide step kept) and then kept.
-    Immutable; two findings are equal when they show the same thing."""
+    rendered only when first read (from the detail the rule's decide step kept) and then kept,
+    in slot `self[8]` of the list `self[7]` (the engine gives the findings of one evaluation
+    one list, a slot each, instead of a list per finding). Immutable; two findings are equal
+    when they show the same thing."""
 
     __slots__ = ()
 
@@ -77,7 +79,7 @@ class Finding(tuple):  # type: ignore[type-arg]
                 relies_on_recalled: bool, render: Render, context: Any,
                 detail: Any = None) -> Finding:
         return tuple.__new__(cls, (rule_id, outcome, articles, relies_on_recalled, render,
-                                   context, detail, []))
+                                   context, detail, [None], 0))
 
     @property
     def rule_id(self) -> str:
@@ -98,10 +100,12 @@ class Finding(tuple):  # type: ignore[type-arg]
         return self[3]  # type: ignore[no-any-return]
 
     def _explained(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        kept: list[tuple[str, tuple[tuple[str, str], ...]]] = self[7]
-        if not kept:
-            kept.append(self[4](self[5], self[1], self[6]))
-        return kept[0]
+        kept: list[tuple[str, tuple[tuple[str, str], ...]] | None] = self[7]
+        slot: int = self[8]
+        explained = kept[slot]
+        if explained is None:
+            explained = kept[slot] = self[4](self[5], self[1], self[6])
+        return explained
 
     @property
     def sentence(self) -> str:
