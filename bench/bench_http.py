@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +97,10 @@ def serve(port: int, workers: int) -> None:
 
     uvicorn.run("bench_http:bench_app", factory=True, app_dir=str(Path(__file__).parent),
                 host="127.0.0.1", port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False,
+                # the clients keep their connections between phases; with the default 5 s a
+                # connection idle that long is closed by the server just as a client reuses it
+                timeout_keep_alive=60)
 
 
 # --------------------------------------------------------------------------- seeding
@@ -158,6 +162,10 @@ class Result:
     seconds: float
     latencies_ms: list[float]
     first_failure: str = ""
+    #: this load generator's own CPU time during the phase (it shares the server's cores)
+    client_cpu_s: float = 0.0
+    #: the server's CPU time (all its worker processes) during the phase
+    server_cpu_s: float = 0.0
 
     @property
     def throughput(self) -> float:
@@ -254,9 +262,10 @@ async def saturate(connections: list[Connection], name: str, call: Call, expecte
                 return
             await _one(connection, call, n, expected, result, time.perf_counter())
 
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker(c) for c in connections))
     result.seconds = time.perf_counter() - begin
+    result.client_cpu_s = time.process_time() - cpu
     return result
 
 
@@ -268,7 +277,7 @@ async def paced(connections: list[Connection], name: str, call: Call, expected: 
     result = Result(name, f"paced {rate:.0f}/s", 0, 0, 0.0, [])
     total = min(int(rate * seconds), MAX_REQUESTS)
     slots = iter(range(total))
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
 
     # a server far slower than the rate would make the schedule run for minutes: stop at a
     # bound and count what was never sent as failed
@@ -288,6 +297,7 @@ async def paced(connections: list[Connection], name: str, call: Call, expected: 
 
     await asyncio.gather(*(worker(c) for c in connections))
     result.seconds = time.perf_counter() - begin
+    result.client_cpu_s = time.process_time() - cpu
     return result
 
 
@@ -315,7 +325,21 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60.
     raise SystemExit(f"the bench server did not answer at {base} within {timeout:.0f} s")
 
 
-async def measure(port: int, seeded: Seeded) -> list[Result]:
+def server_cpu(server_pid: int) -> float:
+    """CPU seconds used so far by the server process and its workers: a per-request cost that
+    other load on the machine does not inflate the way it inflates wall-clock rates."""
+    root = psutil.Process(server_pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def measure(port: int, seeded: Seeded, server_pid: int) -> list[Result]:
     headers = {"Authorization": f"Bearer {seeded.token}", "Accept": "application/json"}
     document = request_document()
     ids = seeded.case_ids
@@ -344,10 +368,14 @@ async def measure(port: int, seeded: Seeded) -> list[Result]:
         for name, call, expected in (("baseline", baseline, 200), ("view", view, 200),
                                      ("create", create, 201)):
             await saturate(connections, name, call, expected, WARMUP_SECONDS)  # discarded
+            before = server_cpu(server_pid)
             results.append(await saturate(connections, name, call, expected, SECONDS))
+            results[-1].server_cpu_s = server_cpu(server_pid) - before
             if name in TARGETS:
+                before = server_cpu(server_pid)
                 results.append(await paced(connections, name, call, expected,
                                            TARGETS[name], SECONDS))
+                results[-1].server_cpu_s = server_cpu(server_pid) - before
     finally:
         for connection in connections:
             await connection.close()
@@ -386,7 +414,7 @@ def run_backend(backend: str, existing: int, workers: int) -> tuple[list[Result]
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base, server)
         # uvloop (installed with uvicorn[standard]) keeps the load generator's CPU share low
-        results = uvloop.run(measure(port, seeded))
+        results = uvloop.run(measure(port, seeded, server.pid))
     finally:
         if server is not None:
             server.terminate()
@@ -406,7 +434,8 @@ def report(backend: str, results: list[Result], workers: int) -> bool:
     print(f"\n[{backend}] {CLIENTS} clients, {SECONDS:.0f} s per phase, server: {workers} "
           "uvicorn worker process(es) for every endpoint, baseline included")
     print(f"{'endpoint':<9} {'mode':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'ok':>7} {'failed':>6} {'x baseline':>10}  verdict")
+          f"{'ok':>7} {'failed':>6} {'x baseline':>10} {'server ms/req':>13} "
+          f"{'client ms/req':>13}  verdict")
     all_ok = True
     for name in ("baseline", "view", "create"):
         mine = [r for r in results if r.name == name]
@@ -424,9 +453,12 @@ def report(backend: str, results: list[Result], workers: int) -> bool:
                        f"{'met' if tail else 'missed'}{'' if clean else '; requests failed'})")
         for r in mine:
             ratio = f"{r.throughput / base_rps:.2f}" if r.mode == "saturation" else ""
+            done = r.completed + r.failed
+            client = r.client_cpu_s * 1000 / done if done else float("nan")
+            served = r.server_cpu_s * 1000 / done if done else float("nan")
             print(f"{r.name:<9} {r.mode:<12} {r.throughput:8.1f} {r.percentile(50):8.1f} "
-                  f"{r.percentile(99):8.1f} {r.completed:7d} {r.failed:6d} {ratio:>10}  "
-                  f"{verdict if r.mode != 'saturation' else ''}")
+                  f"{r.percentile(99):8.1f} {r.completed:7d} {r.failed:6d} {ratio:>10} "
+                  f"{served:13.2f} {client:13.2f}  {verdict if r.mode != 'saturation' else ''}")
             if r.failed:
                 all_ok = False
                 print(f"   first failure: {r.first_failure}")

@@ -300,14 +300,22 @@ def last_success(session: Session, *, username: str) -> datetime | None:
 
 # --- cases ---------------------------------------------------------------------------------
 
+_CASE_COLUMNS = [(attr.key, attr.columns[0].key) for attr in CaseRow.__mapper__.column_attrs
+                 if attr.key != "id"]
+_INSERT_CASE = insert(CaseRow.__table__).returning(CaseRow.__table__.c.id)
+
+
 def insert_case(
     session: Session, *, row: CaseRow, check_record: Mapping[str, Any] | None = None,
     rules_revision: str | None = None,
 ) -> CaseRow:
     """Insert a new case and its first request version (the caller sets org_id on the row),
-    with the safeguards record of that version when it was checked."""
-    session.add(row)
-    session.flush()
+    with the safeguards record of that version when it was checked. The row stays outside
+    the session: its values go in one Core INSERT (cheaper than a unit-of-work flush on the
+    desk's busiest write) and it gets the new id."""
+    row.id = session.execute(
+        _INSERT_CASE, {column: getattr(row, key) for key, column in _CASE_COLUMNS}
+    ).scalar_one()
     add_case_version(
         session, org_id=row.org_id, case_id=row.id, request_version=row.request_version,
         request=row.request, author_id=row.created_by, at=row.created_at,
