@@ -93,6 +93,12 @@ class SqliteWriteGate:
             finally:
                 self._owner = None
 
+    def close(self) -> None:
+        with self._threads:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
 
 class Database:
     """One engine and its session factory for a deployment."""
@@ -119,3 +125,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self._write_gate, SqliteWriteGate):
+            self._write_gate.close()
