@@ -55,6 +55,14 @@ from treatydesk.web.params import Offset, RowId
 
 api = APIRouter(prefix="/api/v1")
 
+# Where a handler runs. The routes on one case (read, create, edit, move, review, decide,
+# check) are `async def` and call their service directly on the event loop: each is a few
+# short, bounded queries and at most one engine run, and handing that to a worker thread (what
+# FastAPI does with a plain `def`) cost more CPU than the work itself when measured on the
+# 2-vCPU machine (the wake-ups cross CPUs; bench/bench_http.py). Routes whose work grows with
+# the data or is slow on purpose (lists, audit verify and export, password sign-in, document
+# uploads) stay plain `def`, in the thread pool, so that they never hold up the loop.
+
 CaseId = RowId
 UserId = RowId
 
@@ -89,7 +97,7 @@ def list_cases(
 
 
 @api.post("/cases", tags=["cases"], status_code=201, response_model=CasePublic)
-def create(principal: ApiPrincipal, the_desk: DeskDep, body: CaseCreate) -> Response:
+async def create(principal: ApiPrincipal, the_desk: DeskDep, body: CaseCreate) -> Response:
     view = create_case(
         the_desk.cases(principal), principal, direction=body.direction, title=body.title,
         request=body.request, urgent=body.urgent, received_at=body.received_at,
@@ -98,12 +106,12 @@ def create(principal: ApiPrincipal, the_desk: DeskDep, body: CaseCreate) -> Resp
 
 
 @api.get("/cases/{case_id}", tags=["cases"], response_model=CasePublic)
-def get_case(principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId) -> Response:
+async def get_case(principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId) -> Response:
     return case_response(the_desk.cases(principal).get_case(principal, case_id))
 
 
 @api.put("/cases/{case_id}/request", tags=["cases"], response_model=CasePublic)
-def edit(
+async def edit(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId, body: CaseUpdate
 ) -> Response:
     view = the_desk.cases(principal).edit_request(
@@ -113,7 +121,7 @@ def edit(
 
 
 @api.post("/cases/{case_id}/transition", tags=["cases"], response_model=CasePublic)
-def transition(
+async def transition(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId, body: CaseTransition
 ) -> Response:
     view = the_desk.cases(principal).transition(
@@ -122,13 +130,13 @@ def transition(
 
 
 @api.get("/cases/{case_id}/reviews", tags=["decisions"], response_model=list[ReviewView])
-def reviews(principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId) -> list[ReviewView]:
+async def reviews(principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId) -> list[ReviewView]:
     return the_desk.cases(principal).list_reviews(principal, case_id)
 
 
 @api.post("/cases/{case_id}/reviews", tags=["decisions"], status_code=201,
           response_model=ReviewView)
-def review(
+async def review(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId, body: ReviewCreate
 ) -> ReviewView:
     return the_desk.cases(principal).record_review(
@@ -137,7 +145,7 @@ def review(
 
 @api.post("/cases/{case_id}/consultations", tags=["decisions"], status_code=201,
           response_model=ConsultationView)
-def consultation(
+async def consultation(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId, body: ConsultationCreate
 ) -> ConsultationView:
     return the_desk.cases(principal).record_consultation(
@@ -145,7 +153,7 @@ def consultation(
 
 
 @api.get("/cases/{case_id}/decisions", tags=["decisions"], response_model=list[DecisionView])
-def decisions(
+async def decisions(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId
 ) -> list[DecisionView]:
     return the_desk.cases(principal).list_decisions(principal, case_id=case_id)
@@ -153,7 +161,7 @@ def decisions(
 
 @api.post("/cases/{case_id}/decisions", tags=["decisions"], status_code=201,
           response_model=DecisionView)
-def decide(
+async def decide(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId, body: DecisionCreate
 ) -> DecisionView:
     return the_desk.cases(principal).decide(
@@ -162,7 +170,7 @@ def decide(
 
 
 @api.get("/cases/{case_id}/check", tags=["safeguards"])
-def check_case(
+async def check_case(
     principal: ApiPrincipal, the_desk: DeskDep, case_id: CaseId,
     on: Annotated[date | None, Query()] = None,
     status: Annotated[StatusSource, Query()] = StatusSource.RECORD,
@@ -174,7 +182,7 @@ def check_case(
 
 
 @api.post("/check", tags=["safeguards"])
-def check(principal: ApiPrincipal, the_desk: DeskDep, body: CheckOptions) -> dict[str, Any]:
+async def check(principal: ApiPrincipal, the_desk: DeskDep, body: CheckOptions) -> dict[str, Any]:
     """Check a request JSON without storing anything."""
     decision = the_desk.checks.check_request(
         principal, body.request, on=body.on or date.today(), source=body.status)

@@ -39,11 +39,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def api_principal(
+async def api_principal(
     request: Request,
     the_desk: DeskDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    # on the event loop: one indexed query (a write only on a token's first use in a window);
+    # see the note on handlers in web/api_desk.py
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationRequired("send an API token: Authorization: Bearer td_...")
     return the_desk.access.authenticate_token(credentials.credentials, client_address(request))
