@@ -10,7 +10,10 @@ worker), access log off. For the benchmark only, each worker's app gets one more
 /__bench/baseline, a bare FastAPI endpoint returning a constant JSON object, so the baseline is
 served by the same processes, server and middleware; the product's routes never contain it.
 
-Measured with CLIENTS concurrent clients (asyncio, one keep-alive connection each):
+The server is uvicorn with uvloop and httptools (`uvicorn[standard]`, as the product installs
+it), keep-alive 60 s so that the clients' connections survive the pauses between phases.
+
+Measured with CLIENTS concurrent clients (asyncio on uvloop, one keep-alive connection each):
   baseline  GET /__bench/baseline
   view      GET /api/v1/cases/{id}        (token check, read, serialise)
   create    POST /api/v1/cases            (token check, validate, evaluate, store, audit)
@@ -19,7 +22,10 @@ Each endpoint is measured twice:
   paced       clients share an open-loop schedule at the target rate for SECONDS; latency is
               taken from each request's scheduled start, so falling behind counts against it
 PASS for view and create: saturation throughput >= target and paced p99 < P99_TARGET_MS.
-The ratio printed is the endpoint's saturation throughput over the baseline's.
+The ratio printed is the endpoint's saturation throughput over the baseline's. Each phase also
+prints the CPU time per request of the server (all its processes, read with psutil) and of this
+load generator: unlike the rates, these barely move when other work (or the hypervisor's steal)
+takes the machine's cores.
 
 The load generator runs on the same machine as the server and shares its cores.
 
