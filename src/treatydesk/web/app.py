@@ -24,6 +24,21 @@ from treatydesk.web.errors import install_error_handlers
 from treatydesk.web.middleware import BodySizeLimit
 from treatydesk.web.templating import STATIC_DIR
 
+_start_up_frozen = False
+
+
+def _freeze_start_up_objects() -> None:
+    """What a worker's start-up built (routes, models, mappers: some 150,000 objects) lives as
+    long as the process; moved out of the collector's reach, a full collection no longer
+    pauses the worker for about 100 ms to scan it again (the tail of request latency). Once per
+    process: a process that builds many apps (the tests) would otherwise keep each one's
+    garbage for good."""
+    global _start_up_frozen
+    if not _start_up_frozen:
+        _start_up_frozen = True
+        gc.collect()
+        gc.freeze()
+
 
 def create_app(
     settings: Settings | None = None, *, database: Database | None = None,
@@ -40,11 +55,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(settings)
-        # What start-up built (routes, models, mappers: some 150,000 objects) lives as long as
-        # the process; moved out of the collector's reach, a full collection no longer pauses
-        # a worker for about 100 ms to scan it again (the tail of the request latency).
-        gc.collect()
-        gc.freeze()
+        _freeze_start_up_objects()
         try:
             yield
         finally:
