@@ -68,9 +68,9 @@ UserId = RowId
 
 
 def case_response(view: CaseView, status_code: int = 200) -> Response:
-    """A case as JSON, returned as a Response so that FastAPI does not validate the model a
-    second time (in a thread-pool hop) on the desk's busiest routes; `response_model` on each
-    route still documents the shape."""
+    """A case as JSON, returned as a Response so that FastAPI does not validate and convert
+    the model a second time on the desk's busiest routes; `response_model` on each route
+    still documents the shape (and schemathesis checks answers against it)."""
     return Response(CasePublic.from_view(view).model_dump_json(), status_code=status_code,
                     media_type="application/json")
 
