@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from treatydesk.errors import (
     PermissionDenied,
     RateLimited,
 )
+from treatydesk.services import access
 from treatydesk.services.access import (
     LOGIN_FAILED_MESSAGE,
     TOKEN_USE_WINDOW,
@@ -26,6 +28,7 @@ from treatydesk.services.access import (
 )
 from treatydesk.services.audit import verify_chain
 from treatydesk.services.principal import Role, Scope
+from treatydesk.store.db import SqliteWriteGate
 from treatydesk.store.desk_tables import ApiTokenRow, AuditLogRow, UserRow
 
 
@@ -358,3 +361,38 @@ def test_rate_limited_logins_write_nothing(desk: Desk) -> None:
     with desk.db.reading() as session:
         after = session.execute(select(func.count()).select_from(AuditLogRow)).scalar_one()
     assert after == before
+
+
+def test_password_work_never_holds_the_write_lock(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # argon2 is slow on purpose; under the write lock it would stall every other writer (and
+    # the API routes that write on the event loop) for its whole duration
+    gate = desk.db._write_gate
+    if not isinstance(gate, SqliteWriteGate):
+        pytest.skip("the write gate is SQLite's; PostgreSQL has no single-writer lock")
+    under_lock: list[str] = []
+
+    def watched(name, work):  # type: ignore[no-untyped-def]
+        def call(*args):  # type: ignore[no-untyped-def]
+            if gate._owner == threading.get_ident():
+                under_lock.append(name)
+            return work(*args)
+        return call
+
+    monkeypatch.setattr(access, "password_matches",
+                        watched("verify", access.password_matches))
+    monkeypatch.setattr(access, "hash_password", watched("hash", access.hash_password))
+    desk.access.login("officer-a", PASSWORD, "10.9.9.1")
+    with pytest.raises(AuthenticationRequired):
+        desk.access.login("officer-a", "wrong password", "10.9.9.2")
+    with pytest.raises(AuthenticationRequired):
+        desk.access.login("nobody", "wrong password", "10.9.9.3")
+    desk.access.create_user(desk.admin_a, username="newcomer", role="officer",
+                            password="a-long-enough-password")
+    desk.access.reset_password(desk.admin_a, desk.access.login(
+        "newcomer", "a-long-enough-password", "10.9.9.4").user_id)
+    officer = desk.access.login("officer-a", PASSWORD, "10.9.9.5")
+    desk.access.change_own_password(officer, current=PASSWORD, new="another-long-password")
+    assert under_lock == []
+    assert verify_chain(desk.db).ok

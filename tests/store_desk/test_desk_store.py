@@ -291,3 +291,34 @@ def test_duplicates_are_conflicts(database: Database) -> None:
         )
     with database.transaction() as session, pytest.raises(Conflict, match="'A' already"):
         desk_repo.create_organisation(session, name="A", at=NOW)
+
+
+def test_a_rolled_back_savepoint_leaves_the_chain_whole(database: Database) -> None:
+    with database.transaction() as session:
+        desk_repo.append_audit(
+            session, at=NOW, org_id=1, actor="user:1:anna", action=AuditAction.EDIT,
+            object_type="case", object_id=1, details={"n": 1})
+        try:
+            with session.begin_nested():
+                desk_repo.append_audit(
+                    session, at=NOW, org_id=1, actor="user:1:anna", action=AuditAction.EDIT,
+                    object_type="case", object_id=2, details={"n": 2})
+                raise RuntimeError("undo the savepoint")
+        except RuntimeError:
+            pass
+        desk_repo.append_audit(
+            session, at=NOW, org_id=1, actor="user:1:anna", action=AuditAction.EDIT,
+            object_type="case", object_id=3, details={"n": 3})
+    result = verify_stored(database)
+    assert result.ok, result.explanation
+    assert result.count == 2
+
+
+def test_a_case_column_left_unset_is_stored_as_sql_null(database: Database) -> None:
+    org_a, _org_b, user_a, _user_b = two_orgs(database)
+    with database.transaction() as session:
+        case_id = make_case(session, org_a, user_a).id  # no check_summary given
+    with database.reading() as session:
+        unset = session.execute(
+            select(CaseRow.id).where(CaseRow.check_summary.is_(None))).scalars().all()
+    assert unset == [case_id]

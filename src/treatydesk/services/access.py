@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from treatydesk.audit.chain import AuditAction
 from treatydesk.errors import (
     AuthenticationRequired,
+    Conflict,
     ErrorCollector,
     InvalidInput,
     NotFound,
@@ -104,6 +105,7 @@ def bootstrap_first_admin(
     The password is generated here (never a default), stored only as an argon2 hash and never
     logged or audited."""
     password = secrets.token_urlsafe(18)
+    password_hash = hash_password(password)  # before the write lock: argon2 is slow on purpose
     with write(db) as session:
         if desk_repo.count_users(session) > 0:
             return None
@@ -111,7 +113,7 @@ def bootstrap_first_admin(
         organisation = desk_repo.create_organisation(session, name=organisation_name, at=at)
         user = desk_repo.create_user(
             session, org_id=organisation.id, username=FIRST_ADMIN_USERNAME, role=Role.ADMIN,
-            password_hash=hash_password(password), at=at,
+            password_hash=password_hash, at=at,
         )
         for action, object_type, object_id, details in (
             (AuditAction.ORGANISATION_CREATE, "organisation", organisation.id,
@@ -161,37 +163,60 @@ class AccessService:
         for this username or this client address within the policy window)."""
         name = username.strip().lower()[:64]
         address = client_address[:64]
+        # The password is checked before the write transaction: argon2 is slow on purpose, and
+        # holding the write lock (SQLite's write gate, the audit chain row on PostgreSQL)
+        # through it would stall every other writer, and the API routes that write on the
+        # event loop, for its whole duration. Under the lock the decision is taken again on
+        # what is current (limit reached meanwhile, password changed meanwhile).
+        with self._db.reading() as session:
+            limited = self._login_limited(session, name, address, self._now())
+            user = desk_repo.find_user_by_username(session, username=name)
+            checked_hash = user.password_hash if user is not None else None
+        if limited:
+            # the password is not even checked while limited, so guessing gains nothing; and
+            # nothing is written, so a flood of attempts cannot grow the tables or the audit
+            # chain (the failures that reached the limit are recorded already)
+            raise self._login_limited_error()
+        checked = (checked_hash, password_matches(checked_hash or _dummy_hash(), password))
         outcome: Principal | TreatyDeskError
         with write(self._db) as session:
             at = self._now()
-            outcome = self._attempt(session, name, password, address, at)
+            outcome = self._attempt(session, name, password, address, at, checked)
         if isinstance(outcome, TreatyDeskError):
             # raised only now, so that the failed attempt and its audit entry were committed
             raise outcome
         return outcome
 
-    def _attempt(
-        self, session: Session, name: str, password: str, address: str, at: datetime
-    ) -> Principal | TreatyDeskError:
+    def _login_limited(self, session: Session, name: str, address: str, at: datetime) -> bool:
         since = at - self._policy.window
         last_ok = desk_repo.last_success(session, username=name)
         user_since = max(since, last_ok) if last_ok is not None else since
-        user = desk_repo.find_user_by_username(session, username=name)
-        limited = (
+        return (
             desk_repo.recent_failures(session, since=user_since, username=name)
             >= self._policy.max_failures
             or desk_repo.recent_failures(session, since=since, client_address=address)
             >= self._policy.max_failures
         )
-        if limited:
-            # the password is not even checked while limited, so guessing gains nothing; and
-            # nothing is written, so a flood of attempts cannot grow the tables or the audit
-            # chain (the failures that reached the limit are recorded already)
-            return RateLimited(
-                "too many failed logins for this account or address; try again in "
-                f"{int(self._policy.window.total_seconds() // 60)} minutes"
-            )
-        matches = password_matches(user.password_hash if user else _dummy_hash(), password)
+
+    def _login_limited_error(self) -> RateLimited:
+        return RateLimited(
+            "too many failed logins for this account or address; try again in "
+            f"{int(self._policy.window.total_seconds() // 60)} minutes"
+        )
+
+    def _attempt(
+        self, session: Session, name: str, password: str, address: str, at: datetime,
+        checked: tuple[str | None, bool],
+    ) -> Principal | TreatyDeskError:
+        """Decided under the write lock; `checked` is (hash, matched) from before it."""
+        if self._login_limited(session, name, address, at):
+            return self._login_limited_error()  # reached by concurrent attempts meanwhile
+        user = desk_repo.find_user_by_username(session, username=name)
+        current_hash = user.password_hash if user is not None else None
+        if current_hash == checked[0]:
+            matches = checked[1]
+        else:  # the password was changed (or the user created) meanwhile: check again
+            matches = password_matches(current_hash or _dummy_hash(), password)
         if user is None or not matches or not user.active:
             reason = "unknown_user" if user is None else (
                 "wrong_password" if not matches else "inactive")
@@ -377,12 +402,13 @@ class AccessService:
             problems.add("role", f"unknown role {role!r}; roles: {roles}")
         if problems:
             raise InvalidInput("the user cannot be created", items=problems.items)
+        password_hash = hash_password(password)  # before the write lock (argon2 is slow)
         with write(self._db) as session:
             current_user(session, principal)
             at = self._now()
             row = desk_repo.create_user(
                 session, org_id=principal.org_id, username=username, role=role,
-                password_hash=hash_password(password), at=at,
+                password_hash=password_hash, at=at,
             )
             self._audit_user(session, principal, row, AuditAction.USER_CREATE,
                              {"username": username, "role": role}, at)
@@ -428,10 +454,11 @@ class AccessService:
         """A new random password for the user, returned once for the admin to hand over."""
         require(principal, Permission.PEOPLE_ADMIN)
         password = secrets.token_urlsafe(18)
+        password_hash = hash_password(password)  # before the write lock (argon2 is slow)
         with write(self._db) as session:
             current_user(session, principal)
             row = desk_repo.get_user(session, org_id=principal.org_id, user_id=user_id)
-            row.password_hash = hash_password(password)
+            row.password_hash = password_hash
             self._audit_user(session, principal, row, AuditAction.USER_UPDATE,
                              {"password_reset": True}, self._now())
         return password
@@ -443,11 +470,18 @@ class AccessService:
             raise InvalidInput("the password cannot be changed", items=problems.items)
         if principal.token_id is not None:
             raise PermissionDenied("sign in with your password to change it, not with a token")
+        # both argon2 steps before the write lock (they are slow on purpose); the stored hash
+        # they were checked against must still be the one under the lock
+        with self._db.reading() as session:
+            checked_hash = current_user(session, principal).password_hash
+        if not password_matches(checked_hash, current):
+            raise AuthenticationRequired("the current password is wrong")
+        new_hash = hash_password(new)
         with write(self._db) as session:
             row = current_user(session, principal)
-            if not password_matches(row.password_hash, current):
-                raise AuthenticationRequired("the current password is wrong")
-            row.password_hash = hash_password(new)
+            if row.password_hash != checked_hash:
+                raise Conflict("your password was changed meanwhile; sign in again and retry")
+            row.password_hash = new_hash
             self._audit_user(session, principal, row, AuditAction.USER_UPDATE,
                              {"password_changed": True}, self._now())
 

@@ -68,7 +68,10 @@ class SqliteWriteGate:
 
     def __init__(self, database_file: str | None) -> None:
         self._threads = threading.Lock()
-        self._path = f"{database_file}.write-lock" if database_file else None
+        # no lock file for an in-memory database (it lives in this process only) or a URI name
+        on_disk = database_file and database_file != ":memory:" and not database_file.startswith(
+            "file:")
+        self._path = f"{database_file}.write-lock" if on_disk else None
         self._file: IO[bytes] | None = None
         self._owner: int | None = None
 
@@ -80,7 +83,7 @@ class SqliteWriteGate:
         with self._threads:
             self._owner = threading.get_ident()
             try:
-                if self._path is None:  # an in-memory database lives in this process only
+                if self._path is None:
                     yield
                     return
                 if self._file is None:

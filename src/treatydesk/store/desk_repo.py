@@ -71,15 +71,17 @@ _INSERT_ENTRY = insert(AuditLogRow.__table__)
 
 
 def _locked_head(session: Session) -> list[Any]:
-    """[transaction, seq, hash] of the head locked in the current transaction."""
-    transaction = session.get_transaction()
+    """[transaction, seq, hash] of the head locked in the current transaction. Keyed on the
+    innermost one: a savepoint rolled back after an append would otherwise leave a head here
+    that the database no longer has."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
     held: list[Any] | None = session.info.get(_LOCKED_HEAD)
     if held is not None and transaction is not None and held[0] is transaction:
         return held
     found = session.execute(_LOCK_HEAD).first()
     if found is None:
         raise NotFound("the audit chain head row is missing: run the migrations (treatydesk init)")
-    held = [session.get_transaction(), found.seq, found.hash]
+    held = [transaction, found.seq, found.hash]
     session.info[_LOCKED_HEAD] = held
     return held
 
@@ -313,8 +315,11 @@ def insert_case(
     with the safeguards record of that version when it was checked. The row stays outside
     the session: its values go in one Core INSERT (cheaper than a unit-of-work flush on the
     desk's busiest write) and it gets the new id."""
+    # only the attributes the caller set, as the ORM would: an unset JSON column stays SQL
+    # NULL (not JSON 'null') and a column default, if one is added, still applies
+    given = row.__dict__
     row.id = session.execute(
-        _INSERT_CASE, {column: getattr(row, key) for key, column in _CASE_COLUMNS}
+        _INSERT_CASE, {column: given[key] for key, column in _CASE_COLUMNS if key in given}
     ).scalar_one()
     add_case_version(
         session, org_id=row.org_id, case_id=row.id, request_version=row.request_version,
@@ -340,7 +345,8 @@ def get_case(session: Session, *, org_id: int, case_id: int) -> CaseRow:
 _CASE_WITH_USER = (
     select(UserRow, CaseRow)
     .outerjoin(CaseRow, and_(CaseRow.id == bindparam("case_id"),
-                             CaseRow.org_id == bindparam("org_id")))
+                             CaseRow.org_id == bindparam("org_id"),
+                             CaseRow.org_id == UserRow.org_id))
     .where(UserRow.id == bindparam("user_id"))
 )
 
