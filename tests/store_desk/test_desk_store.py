@@ -208,9 +208,9 @@ def test_writers_in_several_processes_keep_one_chain(database: Database) -> None
     assert result.count == 60
 
 
+# the write gate is SQLite's (PostgreSQL queues writers on the chain row, not on a gate)
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_a_write_transaction_inside_another_is_refused_on_sqlite(database: Database) -> None:
-    if not database.settings.is_sqlite:
-        pytest.skip("the write gate is SQLite's; PostgreSQL has no single-writer lock")
     with database.transaction(), pytest.raises(RuntimeError, match="already open"):
         # SQLite could not run it: the outer transaction would hold the write lock
         with database.transaction():

@@ -82,23 +82,25 @@ _END = ""
 _MEMO_LIMIT = 50_000
 
 
-def _trie_pattern(node: dict[str, dict[str, object]]) -> str:
-    branches = [atom + _trie_pattern(child)  # type: ignore[arg-type]
-                for atom, child in sorted(node.items()) if atom != _END]
+#: a trie of pattern atoms: each atom leads to the rest; _END marks where a term ends
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items())
+                if atom != _END]
     if not branches:
         return ""
     body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
-    if _END in node:
-        return f"(?:{body})?"
-    return body if len(branches) == 1 and len(body) == len(branches[0]) else f"(?:{body})"
+    return f"(?:{body})?" if _END in node else body
 
 
 def _trie(terms: Iterable[list[str]]) -> str:
-    root: dict[str, dict[str, object]] = {}
+    root: _Trie = {}
     for atoms in terms:
-        node: dict[str, object] = root  # type: ignore[assignment]
+        node = root
         for atom in atoms:
-            node = node.setdefault(atom, {})  # type: ignore[assignment]
+            node = node.setdefault(atom, {})
         node[_END] = {}
     return _trie_pattern(root)
 

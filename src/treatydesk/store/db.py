@@ -87,7 +87,8 @@ class SqliteWriteGate:
                     yield
                     return
                 if self._file is None:
-                    self._file = open(self._path, "ab")  # noqa: SIM115 - kept for the process
+                    # kept open for the process: one descriptor holds the flock
+                    self._file = open(self._path, "ab")
                 fcntl.flock(self._file, fcntl.LOCK_EX)
                 try:
                     yield
