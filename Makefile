@@ -11,8 +11,12 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# The modules mypyc compiles at install time (setup.py); a change to one re-installs, so the
+# extension imported is never older than its source.
+COMPILED := $(shell grep -v '^\#' compiled-modules.txt)
+
+# Re-install when the dependency list, the build script or a compiled module changes.
+$(VENV)/.installed: pyproject.toml setup.py compiled-modules.txt $(COMPILED) | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -40,4 +44,5 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
+	find src -name '*.so' -delete

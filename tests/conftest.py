@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from harness.compiled import problems as compiled_problems
 from harness.postgres import HarnessError, PostgresServer, start_server
 from treatydesk.settings import Settings
 from treatydesk.store.db import Database, migrate
@@ -30,6 +31,15 @@ if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
 
 TEMPLATE_DB = "treatydesk_template"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # the tests must run the code as it is now, compiled as it ships (tests/harness/compiled.py)
+    found = compiled_problems()
+    if found:
+        raise pytest.UsageError(
+            "the compiled modules do not match their sources; run `make test` (it rebuilds "
+            "them) or `.venv/bin/pip install -e .`:\n  " + "\n  ".join(found))
 _database_numbers = itertools.count(1)
 
 

@@ -43,15 +43,17 @@ def check_term(raw: str) -> str:
 Term = Annotated[str, AfterValidator(check_term)]
 
 
+#: most characters the _Fold table keeps (a bound on memory, not on correctness)
+_FOLD_LIMIT = 65_536
+
+
 class _Fold(dict[int, int]):
     """str.translate table: every non-word character to a space, word characters unchanged.
     Filled as characters are first seen (up to a bound), so translate mostly reads a dict."""
 
-    _LIMIT = 65_536
-
     def __missing__(self, code: int) -> int:
         value = code if _is_word_char(chr(code)) else 32
-        if len(self) < self._LIMIT:
+        if len(self) < _FOLD_LIMIT:
             self[code] = value
         return value
 
