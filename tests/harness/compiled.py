@@ -1,18 +1,22 @@
 """The modules mypyc compiles (compiled-modules.txt, setup.py): are the extensions imported
 built from the sources as they are now?
 
-Python imports an extension module in preference to the .py beside it, so an extension older
-than its source would silently run old code; `make` rebuilds on any change, and the test
-session refuses to start when that did not happen (pytest run by hand after an edit)."""
+Python imports an extension module in preference to the .py beside it, so an extension built
+from an older source would silently run old code; `make` rebuilds on any change, and the test
+session refuses to start when that did not happen (pytest run by hand after an edit). The
+build records the digest of each source it compiled (build/mypyc-sources.json)."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LIST = ROOT / "compiled-modules.txt"
+RECORD = Path("build") / "mypyc-sources.json"
 
 
 def compiled_sources(root: Path = ROOT) -> list[Path]:
@@ -27,6 +31,11 @@ def module_name(source: Path, root: Path = ROOT) -> str:
 def problems(root: Path = ROOT) -> list[str]:
     """One line per compiled module that is missing, stale or not the one imported."""
     found: list[str] = []
+    record_file = root / RECORD
+    try:
+        record: dict[str, str] = json.loads(record_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
     for source in compiled_sources(root):
         shown = source.relative_to(root)
         if not source.is_file():
@@ -36,8 +45,8 @@ def problems(root: Path = ROOT) -> list[str]:
         built = [path for path in extensions if path.is_file()]
         if not built:
             found.append(f"{shown} is not compiled")
-        elif any(path.stat().st_mtime < source.stat().st_mtime for path in built):
-            found.append(f"{shown} changed after it was compiled")
+        elif record.get(str(shown)) != hashlib.sha256(source.read_bytes()).hexdigest():
+            found.append(f"{shown} changed after it was compiled (or {RECORD} is missing)")
         else:
             loaded = getattr(importlib.import_module(module_name(source, root)), "__file__", "")
             if Path(loaded or "") not in built:
