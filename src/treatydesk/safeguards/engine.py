@@ -116,7 +116,6 @@ def revision(policy: PolicyPack) -> str:
     return _revision(rule_registry().digest, policy.digest)
 
 
-@lru_cache(maxsize=4096)
 def _standing_key(standing: Standing | None) -> str:
     if standing is None:
         return "-"
@@ -172,27 +171,19 @@ def evaluate(
     worst = Outcome.NOT_APPLICABLE
     worst_severity = 0
     severity = _SEVERITY
-    new_finding = tuple.__new__
     all_in_effect = registry.in_effect_from <= on and (
         registry.in_effect_until is None or on <= registry.in_effect_until)
-    entries = registry.entries
-    # the sentences of this evaluation's findings, built when first read (see Finding)
-    kept: list[object] = [None] * len(entries)
-    slot = 0
-    for rule, rule_id, articles, relies_on_recalled, explain, decide in entries:
+    for rule, rule_id, articles, relies_on_recalled, explain, decide in registry.entries:
         if not all_in_effect and not rule.in_effect(on):
             findings.append(Finding.given(rule_id, Outcome.NOT_APPLICABLE, articles,
                                           f"Rule {rule_id} is not in effect on {on}."))
         else:
             outcome, detail = decide(ctx)
-            # Finding(rule.id, outcome, ...) without the call overhead: one per rule
-            findings.append(new_finding(Finding, (rule_id, outcome, articles,
-                                                  relies_on_recalled, explain, ctx, detail,
-                                                  kept, slot)))
+            findings.append(Finding(rule_id, outcome, articles, relies_on_recalled, explain,
+                                    ctx, detail))
             if severity[outcome] > worst_severity:
                 worst = outcome
                 worst_severity = severity[outcome]
-        slot += 1
     two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
            or policy.needs_two_reviewers(request.kind))
     decision_revision = _revision(registry.digest, policy.digest)

@@ -1,15 +1,15 @@
 """Outcomes, findings and decisions: what the engine returns.
 
-Plain slotted dataclasses and tuples (no pydantic in the hot path); a finding's sentence is
-built only when read. A Decision serialises to one JSON
-record for the audit log with `as_record()`.
+Plain classes (no pydantic in the hot path; compiled with mypyc, see setup.py); a finding's
+sentence is built only when read. A Decision serialises to one JSON record for the audit log
+with `as_record()`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -59,66 +59,50 @@ _LEVEL_MINIMUM: dict[ExplainLevel, int] = {
 Render = Callable[[Any, "Outcome", Any], tuple[str, tuple[tuple[str, str], ...]]]
 
 
-def _given(explanation: Any, outcome: Outcome,
-           detail: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
-    # Finding.given keeps its ready (sentence, facts) where a rule's finding keeps its context
-    return explanation  # type: ignore[no-any-return]
-
-
-class Finding(tuple):  # type: ignore[type-arg]
+class Finding:
     """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
     is still marked [R], decided on every evaluation; its sentence and the facts read are
-    rendered only when first read (from the detail the rule's decide step kept) and then kept,
-    in slot `self[8]` of the list `self[7]` (the engine gives the findings of one evaluation
-    one list, a slot each, instead of a list per finding). Immutable; two findings are equal
+    rendered only when first read (by `render`, from the evaluation context and the detail the
+    rule's decide step kept) and then kept. Not to be changed once made; two findings are equal
     when they show the same thing."""
 
-    __slots__ = ()
+    def __init__(self, rule_id: str, outcome: Outcome, articles: tuple[str, ...],
+                 relies_on_recalled: bool, render: Render | None, context: Any,
+                 detail: Any = None,
+                 explained: tuple[str, tuple[tuple[str, str], ...]] | None = None) -> None:
+        self.rule_id = rule_id
+        self.outcome = outcome
+        #: the articles and paragraphs this finding rests on
+        self.articles = articles
+        #: True when a cited paragraph is still marked [R] (recalled, not verified)
+        self.relies_on_recalled = relies_on_recalled
+        self._render = render
+        self._context = context
+        self._detail = detail
+        self._explained = explained
 
-    def __new__(cls, rule_id: str, outcome: Outcome, articles: tuple[str, ...],
-                relies_on_recalled: bool, render: Render, context: Any,
-                detail: Any = None) -> Finding:
-        return tuple.__new__(cls, (rule_id, outcome, articles, relies_on_recalled, render,
-                                   context, detail, [None], 0))
-
-    @property
-    def rule_id(self) -> str:
-        return self[0]  # type: ignore[no-any-return]
-
-    @property
-    def outcome(self) -> Outcome:
-        return self[1]  # type: ignore[no-any-return]
-
-    @property
-    def articles(self) -> tuple[str, ...]:
-        """The articles and paragraphs this finding rests on."""
-        return self[2]  # type: ignore[no-any-return]
-
-    @property
-    def relies_on_recalled(self) -> bool:
-        """True when a cited paragraph is still marked [R] (recalled, not verified)."""
-        return self[3]  # type: ignore[no-any-return]
-
-    def _explained(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        kept: list[tuple[str, tuple[tuple[str, str], ...]] | None] = self[7]
-        slot: int = self[8]
-        explained = kept[slot]
+    def _explanation(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        explained = self._explained
         if explained is None:
-            explained = kept[slot] = self[4](self[5], self[1], self[6])
+            assert self._render is not None  # a finding is given either a render or its text
+            explained = self._explained = self._render(self._context, self.outcome,
+                                                       self._detail)
+            self._context = self._detail = None  # the context is not needed any more
         return explained
 
     @property
     def sentence(self) -> str:
         """One sentence built from the facts."""
-        return self._explained()[0]
+        return self._explanation()[0]
 
     @property
     def facts(self) -> tuple[tuple[str, str], ...]:
         """The facts the rule read, as (name, value shown) pairs."""
-        return self._explained()[1]
+        return self._explanation()[1]
 
     def _shown(self) -> tuple[Any, ...]:
-        return (self[0], self[1], self[2], self.sentence, self.facts, self[3])
+        return (self.rule_id, self.outcome, self.articles, self.sentence, self.facts,
+                self.relies_on_recalled)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
@@ -126,8 +110,9 @@ class Finding(tuple):  # type: ignore[type-arg]
         return self is other or self._shown() == other._shown()
 
     def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return not self.__eq__(other)
 
     def __hash__(self) -> int:
         return hash(self._shown())
@@ -142,13 +127,13 @@ class Finding(tuple):  # type: ignore[type-arg]
         return (Finding.given, (self.rule_id, self.outcome, self.articles, self.sentence,
                                 self.facts, self.relies_on_recalled))
 
-    @classmethod
-    def given(cls, rule_id: str, outcome: Outcome, articles: tuple[str, ...], sentence: str,
+    @staticmethod
+    def given(rule_id: str, outcome: Outcome, articles: tuple[str, ...], sentence: str,
               facts: tuple[tuple[str, str], ...] = (),
               relies_on_recalled: bool = False) -> Finding:
         """A finding whose sentence and facts are already built."""
-        return cls(rule_id, outcome, articles, relies_on_recalled, _given,
-                   (sentence, facts))
+        return Finding(rule_id, outcome, articles, relies_on_recalled, None, None, None,
+                       (sentence, facts))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +142,12 @@ class Finding(tuple):  # type: ignore[type-arg]
             "facts": {name: value for name, value in self.facts},
             "relies_on_recalled": self.relies_on_recalled,
         }
+
+
+def _rebuilt(instance: Any) -> tuple[Any, ...]:
+    # copied and pickled through the constructor: the compiled classes' default state setter
+    # assigns attributes, which a frozen dataclass refuses
+    return (type(instance), tuple(getattr(instance, f.name) for f in fields(instance)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +159,9 @@ class Condition:
 
     def as_dict(self) -> dict[str, str]:
         return {"article": self.article, "text": self.text}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +181,9 @@ class Decision:
     #: sha256 of the rule set, data tables and policy pack that decided
     revision: str
     policy_name: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuilt(self)
 
     def finding(self, rule_id: str) -> Finding | None:
         for finding in self.findings:
