@@ -4,18 +4,20 @@ imports."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import create_engine, inspect, select, text
 from store_snapshots import make_snapshot
 
 import treatydesk.store.tables  # noqa: F401
 from treatydesk.errors import InvalidInput, NotFound
 from treatydesk.status.model import Snapshot
 from treatydesk.store import status_repo
-from treatydesk.store.db import Base, Database
+from treatydesk.store.db import Base, Database, alembic_config
 from treatydesk.store.status_tables import (
     StatusDeclarationRow,
     StatusParticipantRow,
@@ -107,3 +109,34 @@ def test_unknown_snapshot_id_is_not_found(db: Database) -> None:
             status_repo.get_snapshot(session, snapshot_id=99)
         with pytest.raises(NotFound, match="XVIII-16"):
             status_repo.require_latest(session, treaty="XVIII-16")
+
+
+def test_migration_0005_drops_the_copied_declaration_text_and_keeps_the_rows(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0004")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO status_snapshots (id, treaty, title, source, retrieved_at, imported_at,"
+            " partial, content_sha256, document) VALUES (1, 'XVIII-16', 't', 's',"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, 'x', '{}')"))
+        connection.execute(text(
+            "INSERT INTO status_participants (id, snapshot_id, position, key, name, is_reio,"
+            " footnotes) VALUES (1, 1, 0, 'BRA', 'Brazil', 0, '[]')"))
+        connection.execute(text(
+            "INSERT INTO status_declarations (participant_id, position, section, text, articles,"
+            " is_reservation) VALUES (1, 0, 'declarations', 'Art. 42(3) ...', '[\"42(3)\"]', 1)"))
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("status_declarations")}
+        row = connection.execute(text(
+            "SELECT section, articles, is_reservation FROM status_declarations")).one()
+    assert "text" not in columns
+    assert tuple(row) == ("declarations", '["42(3)"]', 1)
+    command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT text FROM status_declarations")).scalar() == ""
+    engine.dispose()

@@ -128,7 +128,7 @@ def save_snapshot(
         .where(StatusParticipantRow.snapshot_id == snapshot_id)).all())
     declarations = [
         {"participant_id": participant_id, "position": index,
-         "section": declaration.section.value, "text": declaration.text,
+         "section": declaration.section.value,
          "articles": list(declaration.articles), "is_reservation": declaration.is_reservation}
         for position, participant in enumerate(record.participants)
         for participant_id in (id_at[position],)

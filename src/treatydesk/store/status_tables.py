@@ -2,7 +2,8 @@
 
 The whole snapshot is kept as its serialised document so that reading it back gives exactly what
 was imported; participants and their declarations are also stored as rows so that they can be
-queried (who ratified when, which declarations name Art 42) without decoding documents.
+queried (who ratified when, which declarations name Art 42) without decoding documents; a
+declaration row has no copy of its text, which only the document holds.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class StatusDeclarationRow(Base):
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     section: Mapped[str] = mapped_column(String(40), nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    # no copy of the statement's text: the snapshot's document holds it (migration 0005)
     #: article numbers the text names, e.g. ["11", "42(3)"]
     articles: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     is_reservation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
