@@ -8,11 +8,11 @@ sync, the bundled snapshot) are in `treatydesk.services.status`.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -86,9 +86,13 @@ class SnapshotDocument:
 def snapshot_document(snapshot: Snapshot) -> SnapshotDocument:
     data = snapshot_to_dict(snapshot)
     content = {key: value for key, value in data.items() if key not in _PROVENANCE_FIELDS}
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return SnapshotDocument(snapshot, canonical,
-                            hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+    # orjson with sorted keys writes the bytes the standard library writes with sort_keys,
+    # ensure_ascii=False and compact separators (the form documents and hashes were first
+    # stored in; tests/store_status/test_document.py), about twenty times faster: a record with
+    # megabytes of statements took longer to serialise than to store
+    canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    return SnapshotDocument(snapshot, canonical.decode("utf-8"),
+                            hashlib.sha256(canonical).hexdigest())
 
 
 def content_sha256(snapshot: Snapshot) -> str:
@@ -114,7 +118,7 @@ def save_snapshot(
     ).scalar_one()
     if not record.participants:
         return int(snapshot_id)
-    session.execute(insert(StatusParticipantRow), [
+    session.execute(insert(StatusParticipantRow.__table__), [
         {"snapshot_id": snapshot_id, "position": position, "key": participant.key,
          "name": participant.name, "iso3": participant.iso3, "is_reio": participant.is_reio,
          "signature": participant.signature, "action": participant.action,
@@ -140,7 +144,7 @@ def save_snapshot(
 
 
 def decode_row(row: StatusSnapshotRow) -> Snapshot:
-    data = json.loads(row.document)
+    data = orjson.loads(row.document)
     data["source"] = row.source
     data["retrieved_at"] = _utc(row.retrieved_at).isoformat()
     return snapshot_from_dict(data)
