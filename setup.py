@@ -2,10 +2,10 @@
 
 Everything else about the package is declared in pyproject.toml. The modules named in
 `compiled-modules.txt` are ordinary, mypy-strict Python; mypyc (part of mypy) turns them into
-C extensions at install time, which roughly halves the cost of one safeguards evaluation
-(docs/benchmarks.md). The Makefile rebuilds them whenever one of them changes; the digests of
-the sources compiled are written to build/mypyc-sources.json, and the test suite refuses to
-run against extensions built from other sources (tests/harness/compiled.py).
+C extensions at install time, which takes about a third off the cost of one safeguards
+evaluation (docs/benchmarks.md). The Makefile rebuilds them whenever one of them changes; the
+digests of the sources compiled are written to build/mypyc-sources.json, and the test suite
+refuses to run against extensions built from other sources (tests/harness/compiled.py).
 """
 
 import hashlib
