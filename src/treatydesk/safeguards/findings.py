@@ -85,9 +85,9 @@ class Finding:
         explained = self._explained
         if explained is None:
             assert self._render is not None  # a finding is given either a render or its text
+            # the context is kept: another thread may be rendering the same finding
             explained = self._explained = self._render(self._context, self.outcome,
                                                        self._detail)
-            self._context = self._detail = None  # the context is not needed any more
         return explained
 
     @property
