@@ -5,22 +5,24 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck bench browser clean
+.PHONY: run test native lint typecheck bench browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The modules mypyc compiles at install time (setup.py); a change to one re-installs, so the
-# extension imported is never older than its source.
-COMPILED := $(shell grep -v '^\#' compiled-modules.txt)
-
-# Re-install when the dependency list, the build script or a compiled module changes.
-$(VENV)/.installed: pyproject.toml setup.py compiled-modules.txt $(COMPILED) | $(BIN)/activate
+# Re-install when the dependency list or the build changes.
+$(VENV)/.installed: pyproject.toml setup.py compiled-modules.txt tools/native_build.py | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(VENV)/.installed
+# The compiled modules (setup.py) are rebuilt whenever the extensions no longer match the
+# sources they were built from: a core module changed, a build failed, build/ was removed.
+native: $(VENV)/.installed
+	@$(BIN)/python tools/native_build.py || { echo "rebuilding the compiled modules"; \
+	  $(BIN)/pip install --quiet -e '.[dev]'; }
+
+run: native
 	$(BIN)/treatydesk init
 	$(BIN)/treatydesk serve --host $(HOST) --port $(PORT)
 
@@ -32,15 +34,15 @@ browser:
 	  || { echo "could not install chromium: the browser tests need /usr/bin/chromium" >&2; exit 1; }; }
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools setup.py
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-test: $(VENV)/.installed browser lint typecheck
+test: native browser lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(VENV)/.installed
+bench: native
 	$(BIN)/python bench/run_all.py
 
 clean:

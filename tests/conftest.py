@@ -19,8 +19,8 @@ import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from harness.compiled import problems as compiled_problems
 from harness.postgres import HarnessError, PostgresServer, start_server
+from native_build import problems as compiled_problems
 from treatydesk.settings import Settings
 from treatydesk.store.db import Database, migrate
 
@@ -34,7 +34,7 @@ TEMPLATE_DB = "treatydesk_template"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    # the tests must run the code as it is now, compiled as it ships (tests/harness/compiled.py)
+    # the tests must run the code as it is now, compiled as it ships (tools/native_build.py)
     found = compiled_problems()
     if found:
         raise pytest.UsageError(

@@ -219,3 +219,14 @@ def test_date_parsing_never_crashes(text: str) -> None:
 def test_date_round_trip(day: date, suffix: str) -> None:
     text = f"{day.day} {day.strftime('%b')} {day.year}{suffix}"
     assert parse_mtdsg_date(text, where="x") == (day, suffix.strip() or None)
+
+
+def test_an_implausible_header_count_is_ignored_with_a_warning() -> None:
+    huge = b"9" * 5000  # longer than int() accepts from a string, and beyond 64 bits
+    data = (FIXTURES / "xviii-16-v1.xml").read_bytes().replace(
+        b"Signatories : 13", b"Signatories : " + huge)
+    snapshot = parse_status_xml(data, source="huge", retrieved_at=WHEN)
+    assert snapshot.treaty.signatories_count is None
+    assert snapshot.treaty.parties_count == 5
+    assert len(snapshot.warnings) == 1
+    assert "Signatories count 999999999999... is not a plausible number" in snapshot.warnings[0]

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 
 class Outcome(StrEnum):
@@ -63,22 +63,24 @@ class Finding:
     """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
     is still marked [R], decided on every evaluation; its sentence and the facts read are
     rendered only when first read (by `render`, from the evaluation context and the detail the
-    rule's decide step kept) and then kept. Not to be changed once made; two findings are equal
-    when they show the same thing."""
+    rule's decide step kept) and then kept. Two findings are equal when they show the same
+    thing."""
 
     def __init__(self, rule_id: str, outcome: Outcome, articles: tuple[str, ...],
                  relies_on_recalled: bool, render: Render | None, context: Any,
                  detail: Any = None,
                  explained: tuple[str, tuple[tuple[str, str], ...]] | None = None) -> None:
-        self.rule_id = rule_id
-        self.outcome = outcome
+        # Final: read-only once made (compiled, assigning one raises AttributeError), as the
+        # tuple a finding used to be
+        self.rule_id: Final = rule_id
+        self.outcome: Final = outcome
         #: the articles and paragraphs this finding rests on
-        self.articles = articles
+        self.articles: Final = articles
         #: True when a cited paragraph is still marked [R] (recalled, not verified)
-        self.relies_on_recalled = relies_on_recalled
-        self._render = render
-        self._context = context
-        self._detail = detail
+        self.relies_on_recalled: Final = relies_on_recalled
+        self._render: Final = render
+        self._context: Final = context
+        self._detail: Final = detail
         self._explained = explained
 
     def _explanation(self) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -61,6 +61,8 @@ _ESCAPED_MARKER = re.compile(r"<superscript>\s*([^<]*?)\s*</superscript>")
 _LEADING_ESCAPED_MARKER = re.compile(r"\s*<superscript>\s*([^<]*?)\s*</superscript>\s*")
 _LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
 _FIRST_INTEGER = re.compile(r"\d+")
+#: most digits a header count of signatories or parties may have
+_COUNT_DIGITS = 4
 _TITLE_NUMBER = re.compile(r"\s*(\d+)\s*\.\s*")
 _CHAPTER = re.compile(r"(?i)\s*chapter\s+([IVXLC]+)\b")
 _HTML_START = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]")
@@ -320,7 +322,16 @@ class _Reader:
         if element is None:
             return None
         found = _FIRST_INTEGER.search(_cell(element)[0])
-        return int(found.group()) if found is not None else None
+        if found is None:
+            return None
+        if len(found.group()) > _COUNT_DIGITS:
+            # no treaty has that many participants; such a number is damage, and a huge one
+            # would not even fit the snapshot's JSON
+            self.warnings.append(
+                f"line {element.sourceline}: the {tag} count {found.group()[:12]}... is not a "
+                "plausible number of participants; ignored")
+            return None
+        return int(found.group())
 
     def participants(self, treaty: Any) -> dict[str, _TableRow]:
         tgroup = treaty.find("Participants/Table/TGroup")
