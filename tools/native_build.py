@@ -128,8 +128,8 @@ def problems(root: Path = ROOT, *, check_imports: bool = True) -> list[str]:
     for extension in sorted((root / "src").rglob("*.so")):
         if extension.name.startswith(GROUP):
             continue
-        source = extension.with_name(extension.name.split(".", 1)[0] + ".py")
-        if source.relative_to(root).as_posix() not in listed:
+        beside = extension.with_name(extension.name.split(".", 1)[0] + ".py")
+        if beside.relative_to(root).as_posix() not in listed:
             found.append(f"{extension.relative_to(root).as_posix()} is left from a module no "
                          f"longer in {LIST_NAME}; delete it")
     if check_imports and not found:
