@@ -16,8 +16,10 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
+# tools/ is not a package the build environment can import by name; the check lives there
+# because make and the tests share it
 sys.path.insert(0, str(ROOT / "tools"))
-from native_build import GROUP, compiled_modules, write_record  # noqa: E402
+from native_build import GROUP, compiled_modules, write_record  # noqa: E402 - needs the path
 
 
 class BuildExtRecorded(build_ext):

@@ -24,7 +24,7 @@ from treatydesk.parties.profile import PartyProfile
 from treatydesk.safeguards.facts import gather
 from treatydesk.safeguards.findings import _SEVERITY, Decision, Finding, Outcome
 from treatydesk.safeguards.policy import PolicyPack
-from treatydesk.safeguards.rules import RULES, Context, Decide, Explain, Figures, Rule
+from treatydesk.safeguards.rules import RULES, Context, Figures, Rule
 from treatydesk.safeguards.vocabulary import Vocabulary, vocabulary
 from treatydesk.status.model import Standing
 
@@ -44,9 +44,8 @@ class RuleRegistry:
     recalled: Mapping[str, bool]
     #: sha256 over the rule set, the figures and the data tables (not the policy)
     digest: str
-    #: per rule in order, read once per evaluation: (rule, id, articles, relies on a recalled
-    #: paragraph, explain, decide)
-    entries: tuple[tuple[Rule, str, tuple[str, ...], bool, Explain, Decide], ...]
+    #: (rule, relies on a recalled paragraph) in order, read once per evaluation
+    entries: tuple[tuple[Rule, bool], ...]
     #: every rule is in effect from in_effect_from to in_effect_until (None: open-ended)
     in_effect_from: dt.date
     in_effect_until: dt.date | None
@@ -99,8 +98,7 @@ def rule_registry() -> RuleRegistry:
         vocabulary=vocab,
         recalled=recalled_by_rule,
         digest=hashlib.sha256(canonical.encode()).hexdigest(),
-        entries=tuple((r, r.id, r.articles, recalled_by_rule[r.id], r.explain, r.decide)
-                      for r in RULES),
+        entries=tuple((r, recalled_by_rule[r.id]) for r in RULES),
         in_effect_from=max((r.since or dt.date.min) for r in RULES),
         in_effect_until=min(untils) if untils else None,
     )
@@ -170,20 +168,19 @@ def evaluate(
     findings: list[Finding] = []
     worst = Outcome.NOT_APPLICABLE
     worst_severity = 0
-    severity = _SEVERITY
     all_in_effect = registry.in_effect_from <= on and (
         registry.in_effect_until is None or on <= registry.in_effect_until)
-    for rule, rule_id, articles, relies_on_recalled, explain, decide in registry.entries:
+    for rule, relies_on_recalled in registry.entries:
         if not all_in_effect and not rule.in_effect(on):
-            findings.append(Finding.given(rule_id, Outcome.NOT_APPLICABLE, articles,
-                                          f"Rule {rule_id} is not in effect on {on}."))
+            findings.append(Finding.given(rule.id, Outcome.NOT_APPLICABLE, rule.articles,
+                                          f"Rule {rule.id} is not in effect on {on}."))
         else:
-            outcome, detail = decide(ctx)
-            findings.append(Finding(rule_id, outcome, articles, relies_on_recalled, explain,
-                                    ctx, detail))
-            if severity[outcome] > worst_severity:
+            outcome, detail = rule.decide(ctx)
+            findings.append(Finding(rule.id, outcome, rule.articles, relies_on_recalled,
+                                    rule.explain, ctx, detail))
+            if _SEVERITY[outcome] > worst_severity:
                 worst = outcome
-                worst_severity = severity[outcome]
+                worst_severity = _SEVERITY[outcome]
     two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
            or policy.needs_two_reviewers(request.kind))
     decision_revision = _revision(registry.digest, policy.digest)

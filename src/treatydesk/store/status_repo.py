@@ -118,8 +118,8 @@ def save_snapshot(
     ).scalar_one()
     if not record.participants:
         return int(snapshot_id)
-    # a Core insert is one executemany; the ORM's bulk insert splits the rows into a statement
-    # per run of rows with the same None columns (134 statements for 200 participants)
+    # Core inserts, one executemany each; the ORM's bulk insert splits the rows into a
+    # statement per run of rows with the same None columns (134 statements for 200 participants)
     session.execute(insert(StatusParticipantRow.__table__), [
         {"snapshot_id": snapshot_id, "position": position, "key": participant.key,
          "name": participant.name, "iso3": participant.iso3, "is_reio": participant.is_reio,
@@ -141,7 +141,7 @@ def save_snapshot(
         for index, declaration in enumerate(participant.declarations)
     ]
     if declarations:
-        session.execute(insert(StatusDeclarationRow), declarations)
+        session.execute(insert(StatusDeclarationRow.__table__), declarations)
     return int(snapshot_id)
 
 

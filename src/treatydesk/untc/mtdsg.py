@@ -324,14 +324,16 @@ class _Reader:
         found = _FIRST_INTEGER.search(_cell(element)[0])
         if found is None:
             return None
-        if len(found.group()) > _COUNT_DIGITS:
+        digits = found.group()
+        if len(digits) > _COUNT_DIGITS:
             # no treaty has that many participants; such a number is damage, and a huge one
             # would not even fit the snapshot's JSON
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}..."
             self.warnings.append(
-                f"line {element.sourceline}: the {tag} count {found.group()[:12]}... is not a "
-                "plausible number of participants; ignored")
+                f"line {element.sourceline}: the {tag} count {shown} is not a plausible number "
+                "of participants; ignored")
             return None
-        return int(found.group())
+        return int(digits)
 
     def participants(self, treaty: Any) -> dict[str, _TableRow]:
         tgroup = treaty.find("Participants/Table/TGroup")
