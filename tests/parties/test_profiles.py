@@ -31,9 +31,9 @@ def test_example_profiles_load() -> None:
     assert all(p.example for p in profiles.values())
     xac = profiles["XAC"]
     assert xac.reservations.misuse_of_devices_11_3
-    assert xac.domestic_offence("fraud") is not None
-    assert xac.domestic_offence("misuse_of_devices") is None
-    press = profiles["XAA"].indicator("press_freedom_score")
+    assert xac.offence_for_conduct.get("fraud") is not None
+    assert xac.offence_for_conduct.get("misuse_of_devices") is None
+    press = profiles["XAA"].latest_indicator.get("press_freedom_score")
     assert press is not None and press.source and press.origin.endswith("indicators.csv:2")
 
 

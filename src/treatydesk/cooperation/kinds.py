@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 
-class RequestKind(StrEnum):
+class RequestEnum(StrEnum):
+    """Base of the request's enumerations. pydantic's JSON serializer reads `value` of every
+    enumerated field of every request (the engine hashes that JSON into each decision id), and
+    Enum's `value` is a descriptor written in Python; this one reads the member's stored value
+    in C. Hidden from the type checker, which would take it for a member."""
+
+    if not TYPE_CHECKING:
+        value = property(attrgetter("_value_"))
+
+
+class RequestKind(RequestEnum):
     MUTUAL_LEGAL_ASSISTANCE = "mutual_legal_assistance"  # Art 40
     PRESERVATION = "preservation"  # Art 42: expedited preservation of stored data
     PRESERVED_TRAFFIC_DISCLOSURE = "preserved_traffic_disclosure"  # Art 43

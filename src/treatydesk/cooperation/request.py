@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
+from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestEnum, RequestKind
 from treatydesk.errors import ErrorItem, InvalidInput, PayloadTooLarge
 
 #: largest request document accepted (bytes); attachments travel separately, only metadata here
@@ -49,7 +48,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Channel(StrEnum):
+class Channel(RequestEnum):
     """How the request travels (40(13) central authority, 41 the 24/7 network, 40(13) diplomatic
     channels in urgent cases or where a State requires them, Interpol where a State accepts)."""
 
@@ -60,20 +59,20 @@ class Channel(StrEnum):
     DIRECT = "direct"
 
 
-class Urgency(StrEnum):
+class Urgency(RequestEnum):
     ORDINARY = "ordinary"
     URGENT = "urgent"
     #: an emergency in the sense of 2(o): a significant and imminent risk to life or safety
     EMERGENCY = "emergency"
 
 
-class ProceedingStage(StrEnum):
+class ProceedingStage(RequestEnum):
     INVESTIGATION = "investigation"
     PROSECUTION = "prosecution"
     JUDICIAL_PROCEEDING = "judicial_proceeding"
 
 
-class IdentifierType(StrEnum):
+class IdentifierType(RequestEnum):
     EMAIL = "email"
     PHONE = "phone"
     USERNAME = "username"
@@ -88,7 +87,7 @@ class IdentifierType(StrEnum):
     OTHER = "other"
 
 
-class SubjectRole(StrEnum):
+class SubjectRole(RequestEnum):
     SUSPECT = "suspect"
     VICTIM = "victim"
     WITNESS = "witness"
@@ -98,7 +97,7 @@ class SubjectRole(StrEnum):
     OTHER = "other"
 
 
-class ProfileFlag(StrEnum):
+class ProfileFlag(RequestEnum):
     """What the requester or the desk knows about a person that calls for 6 and 40(22) review."""
 
     JOURNALIST = "journalist"
@@ -113,7 +112,7 @@ class ProfileFlag(StrEnum):
     TRADE_UNIONIST = "trade_unionist"
 
 
-class DataCategory(StrEnum):
+class DataCategory(RequestEnum):
     """Categories of electronic data, as defined in 2(c), 2(d) and 2(f)."""
 
     SUBSCRIBER = "subscriber"  # 2(f)

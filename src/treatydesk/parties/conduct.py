@@ -53,7 +53,7 @@ class ConductCategory:
 
 
 class ConductTaxonomy:
-    __slots__ = ("categories", "digest", "_matcher", "offence_article", "protected_ids")
+    __slots__ = ("categories", "digest", "matcher", "offence_article", "protected_ids")
 
     def __init__(self, categories: tuple[ConductCategory, ...]) -> None:
         self.categories: dict[str, ConductCategory] = {c.id: c for c in categories}
@@ -62,7 +62,8 @@ class ConductTaxonomy:
         self.offence_article: dict[str, int | None] = {
             c.id: None if c.protected else c.convention_article for c in categories}
         self.protected_ids: frozenset[str] = frozenset(c.id for c in categories if c.protected)
-        self._matcher = TermMatcher({c.id: c.terms for c in categories})
+        #: finds the categories in a normalised text (the engine normalises once)
+        self.matcher = TermMatcher({c.id: c.terms for c in categories})
         canonical = json.dumps(
             [[c.id, c.convention_article, c.protected, c.reservable_under, list(c.terms)]
              for c in categories], separators=(",", ":"))
@@ -70,10 +71,7 @@ class ConductTaxonomy:
 
     def classify(self, conduct_description: str) -> dict[str, tuple[str, ...]]:
         """Category id -> the words that placed the conduct in it."""
-        return self._matcher.find(normalise(conduct_description))
-
-    def classify_normalised(self, text: str) -> dict[str, tuple[str, ...]]:
-        return self._matcher.find(text)
+        return self.matcher.find(normalise(conduct_description))
 
 
 def load_taxonomy(path: Path | str, *, text: str | None = None) -> ConductTaxonomy:

@@ -102,11 +102,13 @@ class PartyProfile(_Model):
     # lookups the engine needs on every request, built once per profile; cached_property
     # keeps them in the instance dict, so reading them costs a plain attribute access
     @cached_property
-    def _catalogue(self) -> dict[str, DomesticOffence]:
+    def offence_for_conduct(self) -> dict[str, DomesticOffence]:
+        """Conduct category id -> the domestic offence covering it."""
         return {offence.conduct: offence for offence in self.offence_catalogue}
 
     @cached_property
-    def _latest_indicators(self) -> dict[str, Indicator]:
+    def latest_indicator(self) -> dict[str, Indicator]:
+        """Indicator name -> its most recent value."""
         latest: dict[str, Indicator] = {}
         for item in self.indicators:
             if item.indicator not in latest or item.date >= latest[item.indicator].date:
@@ -122,13 +124,6 @@ class PartyProfile(_Model):
         """sha256 of the content (not of where a value was read from: origin is left out)."""
         content = self.model_dump_json(exclude={"indicators": {"__all__": {"origin"}}})
         return hashlib.sha256(content.encode()).hexdigest()
-
-    def domestic_offence(self, conduct: str) -> DomesticOffence | None:
-        return self._catalogue.get(conduct)
-
-    def indicator(self, name: str) -> Indicator | None:
-        """The most recent value of an indicator."""
-        return self._latest_indicators.get(name)
 
 
 def _check_conduct_ids(profile: PartyProfile, doc_file: str, line_of: Any,

@@ -114,10 +114,25 @@ def revision(policy: PolicyPack) -> str:
     return _revision(rule_registry().digest, policy.digest)
 
 
+#: id(standing) -> (the standing, its line in a decision id); the same few standings recur in
+#: every evaluation and formatting three dates is a twentieth of one. Keyed by identity and
+#: checked with `is` (Standing's own hash is interpreted code); the entry holds the standing,
+#: so its id cannot be reused while it is cached; emptied when full (a bound on memory)
+_STANDING_KEYS: dict[int, tuple[Standing, str]] = {}
+_STANDING_KEYS_LIMIT = 4096
+
+
 def _standing_key(standing: Standing | None) -> str:
     if standing is None:
         return "-"
-    return f"{standing.signature}|{standing.consent}|{standing.in_force_from}"
+    cached = _STANDING_KEYS.get(id(standing))
+    if cached is not None and cached[0] is standing:
+        return cached[1]
+    key = f"{standing.signature}|{standing.consent}|{standing.in_force_from}"
+    if len(_STANDING_KEYS) >= _STANDING_KEYS_LIMIT:
+        _STANDING_KEYS.clear()
+    _STANDING_KEYS[id(standing)] = (standing, key)
+    return key
 
 
 def evaluate(
@@ -182,7 +197,7 @@ def evaluate(
                 worst = outcome
                 worst_severity = _SEVERITY[outcome]
     two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
-           or policy.needs_two_reviewers(request.kind))
+           or request.kind in policy.needs_two_reviewers)
     decision_revision = _revision(registry.digest, policy.digest)
     # the id hashes these lines: revision, date, the request's JSON, the profiles' digests and
     # the two standings; the JSON is hashed as the serializer's bytes (no str round trip)

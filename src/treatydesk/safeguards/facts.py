@@ -6,25 +6,32 @@ not in each rule) keeps one evaluation well under a millisecond.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final
 
 from treatydesk.cooperation.request import CooperationRequest, Offence
 from treatydesk.parties.conduct import ConductTaxonomy
 from treatydesk.parties.vocabulary import TextScan, normalise
 
 
-class OffenceFacts(NamedTuple):
-    #: the offence's position in request.offences
-    position: int
-    offence: Offence
-    #: conduct category id -> words that matched in the conduct description (label ignored)
-    categories: dict[str, tuple[str, ...]]
-    #: Convention offence articles (7-17) the described conduct shows, excluding protected
-    #: conduct (an exercise of an Art 6 right is never a Convention offence on its face)
-    convention_articles: tuple[int, ...]
-    #: at least the serious-crime threshold (2(h)) or life
-    serious: bool | None
-    protected: tuple[str, ...]
+class OffenceFacts:
+    """What one offence of the request shows. Plain classes here and below, not named tuples:
+    a named tuple's constructor runs as interpreted code on every evaluation."""
+
+    def __init__(self, position: int, offence: Offence, categories: dict[str, tuple[str, ...]],
+                 convention_articles: tuple[int, ...], serious: bool | None,
+                 protected: tuple[str, ...]) -> None:
+        #: the offence's position in request.offences
+        self.position: Final = position
+        self.offence: Final = offence
+        #: conduct category id -> words that matched in the conduct description (label
+        #: ignored)
+        self.categories: Final = categories
+        #: Convention offence articles (7-17) the described conduct shows, excluding protected
+        #: conduct (an exercise of an Art 6 right is never a Convention offence on its face)
+        self.convention_articles: Final = convention_articles
+        #: at least the serious-crime threshold (2(h)) or life
+        self.serious: Final = serious
+        self.protected: Final = protected
 
     @property
     def penalty_text(self) -> str:
@@ -44,15 +51,18 @@ def years_text(value: float) -> str:
     return _years(value)
 
 
-class RequestFacts(NamedTuple):
-    request: CooperationRequest
-    offences: tuple[OffenceFacts, ...]
-    #: every descriptive text of the request, normalised and joined (for vocabulary scans)
-    all_text: str
-    any_serious: bool
-    any_convention_offence: bool
-    #: the vocabularies of the engine's text scan that occur in all_text
-    in_text: frozenset[str]
+class RequestFacts:
+    def __init__(self, request: CooperationRequest, offences: tuple[OffenceFacts, ...],
+                 all_text: str, any_serious: bool, any_convention_offence: bool,
+                 in_text: frozenset[str]) -> None:
+        self.request: Final = request
+        self.offences: Final = offences
+        #: every descriptive text of the request, normalised and joined (for vocabulary scans)
+        self.all_text: Final = all_text
+        self.any_serious: Final = any_serious
+        self.any_convention_offence: Final = any_convention_offence
+        #: the vocabularies of the engine's text scan that occur in all_text
+        self.in_text: Final = in_text
 
     def scope_text(self) -> str:
         """Measures, data descriptions and identifiers, normalised and joined (for the
@@ -75,7 +85,7 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy, threshold_yea
            text_scan: TextScan) -> RequestFacts:
     offence_article = taxonomy.offence_article
     protected_ids = taxonomy.protected_ids
-    classify = taxonomy.classify_normalised
+    classify = taxonomy.matcher.find
     offences: list[OffenceFacts] = []
     any_serious = any_convention_offence = False
     texts: list[str | None] = [request.facts_summary, request.purpose, request.procedure_wishes]

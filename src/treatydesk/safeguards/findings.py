@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
@@ -146,12 +146,6 @@ class Finding:
         }
 
 
-def _rebuilt(instance: Any) -> tuple[Any, ...]:
-    # copied and pickled through the constructor: the compiled classes' default state setter
-    # assigns attributes, which a frozen dataclass refuses
-    return (type(instance), tuple(getattr(instance, f.name) for f in fields(instance)))
-
-
 @dataclass(frozen=True, slots=True)
 class Condition:
     """A condition that must accompany execution (e.g. 36 transfer conditions)."""
@@ -163,29 +157,64 @@ class Condition:
         return {"article": self.article, "text": self.text}
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuilt(self)
+        # copied and pickled through the constructor: the compiled class's default state
+        # setter assigns attributes, which a frozen dataclass refuses
+        return (Condition, (self.article, self.text))
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    decision_id: str
-    request_reference: str
-    kind: str
-    requesting_party: str
-    requested_party: str
-    on: dt.date
-    outcome: Outcome
-    findings: tuple[Finding, ...]
-    conditions: tuple[Condition, ...]
-    reviewers_required: int
-    #: True only when the request describes an emergency within 2(o)
-    emergency: bool
-    #: sha256 of the rule set, data tables and policy pack that decided
-    revision: str
-    policy_name: str
+    """What the engine concluded for one request: the overall outcome, every finding, the
+    conditions of execution and the revision that decided. A plain class with read-only
+    attributes (a frozen dataclass's generated constructor runs as interpreted code, about a
+    twentieth of an evaluation); equal when every attribute is."""
+
+    def __init__(self, decision_id: str, request_reference: str, kind: str,
+                 requesting_party: str, requested_party: str, on: dt.date, outcome: Outcome,
+                 findings: tuple[Finding, ...], conditions: tuple[Condition, ...],
+                 reviewers_required: int, emergency: bool, revision: str,
+                 policy_name: str) -> None:
+        self.decision_id: Final = decision_id
+        self.request_reference: Final = request_reference
+        self.kind: Final = kind
+        self.requesting_party: Final = requesting_party
+        self.requested_party: Final = requested_party
+        self.on: Final = on
+        self.outcome: Final = outcome
+        self.findings: Final = findings
+        self.conditions: Final = conditions
+        self.reviewers_required: Final = reviewers_required
+        #: True only when the request describes an emergency within 2(o)
+        self.emergency: Final = emergency
+        #: sha256 of the rule set, data tables and policy pack that decided
+        self.revision: Final = revision
+        self.policy_name: Final = policy_name
+
+    def _fields(self) -> tuple[Any, ...]:
+        # in the constructor's order
+        return (self.decision_id, self.request_reference, self.kind, self.requesting_party,
+                self.requested_party, self.on, self.outcome, self.findings, self.conditions,
+                self.reviewers_required, self.emergency, self.revision, self.policy_name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return self is other or self._fields() == other._fields()
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"Decision(decision_id={self.decision_id!r}, outcome={self.outcome!r}, "
+                f"request_reference={self.request_reference!r}, on={self.on!r}, "
+                f"findings={len(self.findings)})")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuilt(self)
+        return (Decision, self._fields())
 
     def finding(self, rule_id: str) -> Finding | None:
         for finding in self.findings:

@@ -73,11 +73,13 @@ class PolicyPack(_Model):
     # lookups the engine reads on every request, computed once per pack (cached_property
     # keeps them in the instance dict: a plain attribute read in the hot path)
     @cached_property
-    def _dual_criminality(self) -> frozenset[RequestKind]:
+    def needs_dual_criminality(self) -> frozenset[RequestKind]:
+        """The kinds for which this desk requires dual criminality."""
         return frozenset(self.dual_criminality_required_for)
 
     @cached_property
-    def _two_reviewers(self) -> frozenset[RequestKind]:
+    def needs_two_reviewers(self) -> frozenset[RequestKind]:
+        """The kinds this desk always has two reviewers decide."""
         return frozenset(self.two_reviewer_kinds)
 
     @cached_property
@@ -88,12 +90,6 @@ class PolicyPack(_Model):
     @cached_property
     def digest(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
-
-    def needs_dual_criminality(self, kind: RequestKind) -> bool:
-        return kind in self._dual_criminality
-
-    def needs_two_reviewers(self, kind: RequestKind) -> bool:
-        return kind in self._two_reviewers
 
 
 def load_policy(path: Path | str, *, text: str | None = None) -> PolicyPack:

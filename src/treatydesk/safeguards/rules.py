@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -58,21 +58,27 @@ class Figures:
     references: Mapping[str, str]
 
 
-@dataclass(slots=True)
 class Context:
-    request: CooperationRequest
-    on: dt.date
-    requested: PartyProfile
-    requesting: PartyProfile | None
-    standings: Mapping[str, Standing]
-    policy: PolicyPack
-    facts: RequestFacts
-    figures: Figures
-    taxonomy: ConductTaxonomy
-    vocabulary: Vocabulary
-    conditions: list[Condition] = field(default_factory=list)
-    emergency: bool = False
-    two_reviewers: bool = False
+    """What every rule of one evaluation reads, and the effects its decide steps leave. A plain
+    class (a dataclass's generated constructor runs as interpreted code on every evaluation)."""
+
+    def __init__(self, request: CooperationRequest, on: dt.date, requested: PartyProfile,
+                 requesting: PartyProfile | None, standings: Mapping[str, Standing],
+                 policy: PolicyPack, facts: RequestFacts, figures: Figures,
+                 taxonomy: ConductTaxonomy, vocabulary: Vocabulary) -> None:
+        self.request = request
+        self.on = on
+        self.requested = requested
+        self.requesting = requesting
+        self.standings = standings
+        self.policy = policy
+        self.facts = facts
+        self.figures = figures
+        self.taxonomy = taxonomy
+        self.vocabulary = vocabulary
+        self.conditions: list[Condition] = []
+        self.emergency = False
+        self.two_reviewers = False
 
 
 Facts = tuple[tuple[str, str], ...]
@@ -289,7 +295,7 @@ def _dual_criminality_reason(ctx: Context) -> str | None:
         reserved = (ctx.requested.reservations.preservation_dual_criminality_42
                     or ctx.policy.reservations.preservation_dual_criminality_42)
         return "reservation" if reserved and not ctx.facts.any_convention_offence else None
-    return "policy" if ctx.policy.needs_dual_criminality(kind) else None
+    return "policy" if kind in ctx.policy.needs_dual_criminality else None
 
 
 def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
@@ -303,7 +309,7 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
         return OC.MISSING, (reason, ())
     worst = OC.PASS
     each: list[DualOffence] = []
-    catalogue = ctx.requested.domestic_offence
+    catalogue = ctx.requested.offence_for_conduct
     for item in offences:
         if not item.categories:
             each.append((OC.CONSULT, None, None))
@@ -311,7 +317,7 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
                 worst = OC.CONSULT
             continue
         for category in item.categories:
-            offence = catalogue(category)
+            offence = catalogue.get(category)
             if offence is not None:
                 each.append((OC.PASS, category, offence))
                 break
@@ -403,7 +409,7 @@ def decide_extradition(ctx: Context) -> tuple[Outcome, ExtraditionDetail]:
             why, outcome = "below_threshold", OC.REFUSE
         else:
             domestic = [o for c in item.categories
-                        if (o := requested.domestic_offence(c)) is not None]
+                        if (o := requested.offence_for_conduct.get(c)) is not None]
             if not domestic:
                 why, outcome = (("not_punishable_here", OC.REFUSE) if item.categories
                                 else ("unplaced", OC.CONSULT))
@@ -526,7 +532,7 @@ def decide_indicators(ctx: Context) -> tuple[Outcome, IndicatorDetail]:
     each: list[tuple[IndicatorThreshold, Indicator | None, bool]] = []
     triggered = absent = False
     for threshold in thresholds:
-        value = requesting.indicator(threshold.indicator)
+        value = requesting.latest_indicator.get(threshold.indicator)
         if value is None:
             absent = True
             each.append((threshold, None, False))
