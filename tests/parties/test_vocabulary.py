@@ -63,6 +63,14 @@ def test_scan_examples(text: str, expected: set[str]) -> None:
     assert SCAN.occurring(normalise(text)) == expected
 
 
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("aB .-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003é")),
+               max_size=40))
+def test_normalise_is_lower_case_with_whitespace_collapsed(text: str) -> None:
+    # its fast path for printable ASCII must give what splitting and joining the words gives
+    assert normalise(text) == " ".join(text.lower().split())
+
+
 @pytest.mark.parametrize("term", ["-state", "*coin", "#tag", " "])
 def test_terms_begin_with_a_word_character(term: str) -> None:
     if term.strip():

@@ -89,6 +89,21 @@ def test_profiles_must_match_the_request() -> None:
                  standings=standings, policy=other)
 
 
+@pytest.mark.parametrize(("comparison", "below", "equal", "above"), [
+    ("<", True, False, False), ("<=", True, True, False), (">", False, False, True),
+    (">=", False, True, True), ("==", False, True, False), ("!=", True, False, True),
+])
+def test_threshold_compares_the_observed_value_with_its_own(
+        comparison: str, below: bool, equal: bool, above: bool) -> None:
+    # "press < 40" is triggered by an observed 30: the observed value is the left operand
+    policy = load_policy("t.yaml", text=(
+        "name: t\nindicator_thresholds:\n"
+        f"  - {{indicator: press, comparison: '{comparison}', value: 40}}\n"))
+    threshold = policy.indicator_thresholds[0]
+    assert (threshold.triggered(30.0), threshold.triggered(40.0),
+            threshold.triggered(50.0)) == (below, equal, above)
+
+
 def test_example_policies_load() -> None:
     for path in (EX / "policy").glob("*.yaml"):
         assert load_policy(path).example

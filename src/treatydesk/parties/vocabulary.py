@@ -22,6 +22,12 @@ from pydantic import AfterValidator
 
 def normalise(text: str) -> str:
     """Lower case, whitespace collapsed: the form every vocabulary is matched against."""
+    if (text.isascii() and text.isprintable() and "  " not in text
+            and not text.startswith(" ") and not text.endswith(" ")):
+        # the common case, checked by C scans: printable ASCII holds no whitespace but the
+        # space, so with no run of spaces and none at either end there is nothing to collapse
+        # (splitting into words and joining them again allocates every word)
+        return text.lower()
     return " ".join(text.lower().split())
 
 

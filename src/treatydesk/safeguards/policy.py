@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Literal
 
@@ -23,8 +23,10 @@ from treatydesk.datafile import load_yaml, parse_model
 from treatydesk.errors import DataFileError
 
 Comparison = Literal["<", "<=", ">", ">=", "==", "!="]
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+#: "observed < value" is "value > observed": each comparison with its operands swapped, so the
+#: threshold's value can be bound first
+_SWAPPED: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.gt, "<=": operator.ge, ">": operator.lt, ">=": operator.le,
     "==": operator.eq, "!=": operator.ne,
 }
 
@@ -40,8 +42,11 @@ class IndicatorThreshold(_Model):
     comparison: Comparison
     value: float
 
-    def triggered(self, observed: float) -> bool:
-        return _COMPARE[self.comparison](observed, self.value)
+    @cached_property
+    def triggered(self) -> Callable[[float], bool]:
+        """`triggered(observed)`: whether an observed value compares so with the threshold (a
+        partial of the operator, built once: a call runs no interpreted code)."""
+        return partial(_SWAPPED[self.comparison], self.value)
 
 
 class PolicyReservations(_Model):
