@@ -196,8 +196,8 @@ def evaluate(
             if _SEVERITY[outcome] > worst_severity:
                 worst = outcome
                 worst_severity = _SEVERITY[outcome]
-    two = (ctx.two_reviewers or request.kind in INTRUSIVE_KINDS
-           or request.kind in policy.needs_two_reviewers)
+    kind = ctx.kind
+    two = (ctx.two_reviewers or kind in INTRUSIVE_KINDS or kind in policy.needs_two_reviewers)
     decision_revision = _revision(registry.digest, policy.digest)
     # the id hashes these lines: revision, date, the request's JSON, the profiles' digests and
     # the two standings; the JSON is hashed as the serializer's bytes (no str round trip)
@@ -210,7 +210,7 @@ def evaluate(
     return Decision(
         decision_id=identity.hexdigest()[:32],
         request_reference=request.reference,
-        kind=request.kind.value,
+        kind=kind.value,
         requesting_party=requesting_key,
         requested_party=requested_key,
         on=on,

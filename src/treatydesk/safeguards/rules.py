@@ -67,6 +67,9 @@ class Context:
                  policy: PolicyPack, facts: RequestFacts, figures: Figures,
                  taxonomy: ConductTaxonomy, vocabulary: Vocabulary) -> None:
         self.request = request
+        #: the request's kind, which most rules read (a pydantic field read costs many plain
+        #: attribute reads)
+        self.kind: RequestKind = request.kind
         self.on = on
         self.requested = requested
         self.requesting = requesting
@@ -204,7 +207,7 @@ ScopeDetail = tuple[tuple[str, Outcome], ...]
 def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
     offences = ctx.facts.offences
     if not offences:
-        if ctx.request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+        if ctx.kind is RequestKind.EMERGENCY_DISCLOSURE:
             return OC.NOT_APPLICABLE, ()
         return OC.MISSING, ()
     each: list[tuple[str, Outcome]] = []
@@ -290,7 +293,7 @@ DualDetail = tuple[str | None, tuple[DualOffence, ...]]
 
 
 def _dual_criminality_reason(ctx: Context) -> str | None:
-    kind = ctx.request.kind
+    kind = ctx.kind
     if kind is RequestKind.PRESERVATION:
         reserved = (ctx.requested.reservations.preservation_dual_criminality_42
                     or ctx.policy.reservations.preservation_dual_criminality_42)
@@ -299,7 +302,7 @@ def _dual_criminality_reason(ctx: Context) -> str | None:
 
 
 def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
-    if ctx.request.kind is RequestKind.EXTRADITION:
+    if ctx.kind is RequestKind.EXTRADITION:
         return OC.NOT_APPLICABLE, ("extradition", ())
     reason = _dual_criminality_reason(ctx)
     if reason is None:
@@ -331,7 +334,7 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
 def explain_dual_criminality(ctx: Context, outcome: Outcome,
                              detail: DualDetail) -> tuple[str, Facts]:
     reason, each = detail
-    kind = ctx.request.kind
+    kind = ctx.kind
     if reason == "extradition":
         return ("For extradition, punishability in both States is judged under 37(1) (rule "
                 "SG-EXTRADITION-37)."), ()
@@ -389,7 +392,7 @@ def _fiscal(item: OffenceFacts) -> bool:
 
 
 def decide_extradition(ctx: Context) -> tuple[Outcome, ExtraditionDetail]:
-    if ctx.request.kind is not RequestKind.EXTRADITION:
+    if ctx.kind is not RequestKind.EXTRADITION:
         return OC.NOT_APPLICABLE, None
     offences = ctx.facts.offences
     if not offences:
@@ -493,7 +496,7 @@ def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
 def explain_persecution(ctx: Context, outcome: Outcome,
                         detail: PersecutionDetail) -> tuple[str, Facts]:
     protected, flagged = detail
-    basis = "37(15)" if ctx.request.kind is RequestKind.EXTRADITION else "40(22)"
+    basis = "37(15)" if ctx.kind is RequestKind.EXTRADITION else "40(22)"
     if outcome is OC.PASS:
         return (f"No words tied to the grounds of {basis} or the rights of Art 6 were found in "
                 f"the offences, facts or purpose, and no person is flagged; the reviewer still "
@@ -615,7 +618,7 @@ SpecificityDetail = tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]] | N
 
 def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
     request = ctx.request
-    kind = request.kind
+    kind = ctx.kind
     if kind not in _DATA_KINDS or (
             kind is RequestKind.MUTUAL_LEGAL_ASSISTANCE and not request.data_requested):
         return OC.NOT_APPLICABLE, None
@@ -659,7 +662,7 @@ def explain_specificity(ctx: Context, outcome: Outcome,
                         detail: SpecificityDetail) -> tuple[str, Facts]:
     request = ctx.request
     if detail is None:
-        return f"This {request.kind.value} request seeks no data.", ()
+        return f"This {ctx.kind.value} request seeks no data.", ()
     wildcards, short = detail
     subjects = len(request.subjects)
     if outcome is OC.PASS:
@@ -698,7 +701,7 @@ IntrusiveDetail = int | None
 
 def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
     request = ctx.request
-    if request.kind not in INTRUSIVE_KINDS and not any(
+    if ctx.kind not in INTRUSIVE_KINDS and not any(
             item.category is DataCategory.CONTENT for item in request.data_requested):
         return OC.NOT_APPLICABLE, None
     ctx.two_reviewers = True
@@ -714,12 +717,11 @@ def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
 
 def explain_intrusive(ctx: Context, outcome: Outcome,
                       days_over: IntrusiveDetail) -> tuple[str, Facts]:
-    request = ctx.request
     if outcome is OC.NOT_APPLICABLE:
         return "No content data or real-time collection is sought.", ()
-    what = ("interception of content data (46)" if request.kind is RequestKind.CONTENT_INTERCEPTION
+    what = ("interception of content data (46)" if ctx.kind is RequestKind.CONTENT_INTERCEPTION
             else "real-time collection of traffic data (45)"
-            if request.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
+            if ctx.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
             else "content data")
     threshold = ctx.figures.serious_crime_threshold_years
     facts = (("serious_crime_threshold_years", f"{threshold:g}"),)
@@ -740,7 +742,7 @@ RealTimeDetail = tuple[set[str], set[str]] | None
 
 def decide_real_time_reservation(ctx: Context) -> tuple[Outcome, RealTimeDetail]:
     limited = ctx.requested.reservations.real_time_collection_offences_23_3
-    if ctx.request.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
+    if ctx.kind is not RequestKind.REAL_TIME_TRAFFIC_COLLECTION or limited is None:
         return OC.NOT_APPLICABLE, None
     found = {c for item in ctx.facts.offences for c in item.categories}
     allowed = found.intersection(limited)
@@ -818,7 +820,7 @@ def _transfer_conditions(requested: str, requesting: str,
 
 def decide_personal_data(ctx: Context) -> tuple[Outcome, None]:
     request = ctx.request
-    if request.kind is RequestKind.EXTRADITION:
+    if ctx.kind is RequestKind.EXTRADITION:
         return OC.NOT_APPLICABLE, None
     ctx.conditions.extend(_transfer_conditions(
         request.requested_party, request.requesting_party, request.confidentiality))
@@ -846,7 +848,7 @@ PreservationDetail = tuple[bool, int | None, tuple[LinkedRequest, ...]]
 def decide_preservation(ctx: Context) -> tuple[Outcome, PreservationDetail]:
     request = ctx.request
     minimum = ctx.figures.preservation_minimum_days
-    if request.kind is RequestKind.PRESERVATION:
+    if ctx.kind is RequestKind.PRESERVATION:
         ctx.conditions.append(_preservation_condition(minimum))
         asked = request.preservation.duration_days if request.preservation else None
         return (OC.WARN if asked is not None and asked < minimum else OC.PASS), (True, asked, ())
@@ -887,14 +889,14 @@ def explain_preservation(ctx: Context, outcome: Outcome,
 def decide_contents(ctx: Context) -> tuple[Outcome, list[Requirement]]:
     request = ctx.request
     # every requirement is checked: the explanation lists all that are missing
-    missing = [item for item in requirements(request.kind) if not item.present(request)]
+    missing = [item for item in requirements(ctx.kind) if not item.present(request)]
     return (OC.MISSING if missing else OC.PASS), missing
 
 
 def explain_contents(ctx: Context, outcome: Outcome,
                      missing: list[Requirement]) -> tuple[str, Facts]:
     if outcome is OC.PASS:
-        return (f"The request has every content its kind ({ctx.request.kind.value}) "
+        return (f"The request has every content its kind ({ctx.kind.value}) "
                 f"requires."), ()
     parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing]
     return "The request lacks " + "; ".join(parts) + ".", tuple(
@@ -956,14 +958,14 @@ def decide_emergency(ctx: Context) -> tuple[Outcome, None]:
     # the outcome says it all; the words are quoted from the justification when explained
     request = ctx.request
     if (request.urgency is not Urgency.EMERGENCY
-            and request.kind is not RequestKind.EMERGENCY_DISCLOSURE):
+            and ctx.kind is not RequestKind.EMERGENCY_DISCLOSURE):
         return _NOT_APPLICABLE
     text = ctx.facts.emergency_text()
     if ctx.vocabulary.emergency_risk.matches(text):
         ctx.emergency = True
         return (OC.PASS if ctx.vocabulary.emergency_imminence.matches(text)
                 else OC.CONSULT), None
-    if request.kind is RequestKind.EMERGENCY_DISCLOSURE:
+    if ctx.kind is RequestKind.EMERGENCY_DISCLOSURE:
         return OC.MISSING, None
     return OC.WARN, None
 
@@ -998,7 +1000,7 @@ def decide_essential_interests(ctx: Context) -> tuple[Outcome, None]:
 
 def explain_essential_interests(ctx: Context, outcome: Outcome,
                                 detail: None) -> tuple[str, Facts]:
-    if ctx.request.kind is RequestKind.EXTRADITION:
+    if ctx.kind is RequestKind.EXTRADITION:
         return (f"A reviewer must decide the grounds for refusal that the law of "
                 f"{ctx.requested.key} and its treaties provide (37(8)); never decided "
                 f"automatically."), ()
@@ -1008,7 +1010,7 @@ def explain_essential_interests(ctx: Context, outcome: Outcome,
 
 
 def decide_similar_domestic_case(ctx: Context) -> tuple[Outcome, None]:
-    if ctx.request.kind is RequestKind.EXTRADITION:
+    if ctx.kind is RequestKind.EXTRADITION:
         return _NOT_APPLICABLE
     return _CONSULT
 
@@ -1017,7 +1019,7 @@ def explain_similar_domestic_case(ctx: Context, outcome: Outcome,
                                   detail: None) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
         return "For extradition, the requested party's law applies (37(8)).", ()
-    measures = ", ".join(ctx.request.measures_sought) or ctx.request.kind.value
+    measures = ", ".join(ctx.request.measures_sought) or ctx.kind.value
     return (f"A reviewer must confirm that the law of {ctx.requested.key} would allow "
             f"{measures} in a similar domestic case (40(21)(c)); never decided "
             f"automatically."), ()
@@ -1035,7 +1037,7 @@ def explain_fiscal(ctx: Context, outcome: Outcome,
                    fiscal: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
         return "No offence involves fiscal matters.", ()
-    article = "37(16)" if ctx.request.kind is RequestKind.EXTRADITION else "40(23)"
+    article = "37(16)" if ctx.kind is RequestKind.EXTRADITION else "40(23)"
     labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
     return (f"{labels} involves fiscal matters, which alone are no ground to refuse "
             f"({article})."), ()
