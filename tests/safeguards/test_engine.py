@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -61,6 +62,23 @@ def test_decision_id_depends_on_input_and_date() -> None:
     assert one.decision_id == again.decision_id != later.decision_id
     record = one.as_record()
     assert record["revision"] == revision(policy) and record["decision_id"] == one.decision_id
+
+
+def test_a_decision_is_a_value_that_cannot_be_changed() -> None:
+    request, profiles, standings = setup()
+    args = dict(requested=profiles["XAB"], requesting=profiles["XAA"], standings=standings,
+                policy=load_policy(EX / "policy" / "default.yaml"))
+    one = evaluate(request, on=request.date, **args)
+    again = evaluate(request, on=request.date, **args)
+    later = evaluate(request, on=request.date.replace(day=2), **args)
+    assert one == again and hash(one) == hash(again) and one != later
+    assert one == pickle.loads(pickle.dumps(one)) and one != "a decision"
+    assert one.decision_id in repr(one)
+    # compiled read-only attributes (a frozen dataclass and a tuple before)
+    with pytest.raises(AttributeError):
+        one.outcome = Outcome.PASS  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        one.findings[0].outcome = Outcome.PASS  # type: ignore[misc]
 
 
 def test_explain_levels() -> None:
