@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from treatydesk.cooperation.contents import all_requirements, missing_contents
-from treatydesk.cooperation.kinds import RequestKind
+from treatydesk.cooperation.kinds import RequestEnum, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
     parse_request,
@@ -159,3 +160,20 @@ def test_every_cited_article_is_known_to_the_convention() -> None:
         cited.update(item.article for item in requirements)
     for reference in cited:
         assert treaty.check_reference(reference)
+
+
+def test_request_enumerations_read_their_value_as_an_enum_does() -> None:
+    # RequestEnum replaces Enum's `value` descriptor with a C-level one (see kinds.py): every
+    # member must still give its own value, and a request must serialise to those values
+    for enum in RequestEnum.__subclasses__():
+        for member in enum:
+            assert member.value == member._value_ == str(member)
+            assert enum(member._value_) is member
+            assert pickle.loads(pickle.dumps(member)) is member
+    data = json.loads(BASE.read_text())
+    data["subjects"] = [{"identifier_type": "email", "identifier_value": "a@x.invalid",
+                         "role": "suspect", "profile_flags": ["journalist"]}]
+    dumped = json.loads(CooperationRequest.model_validate(data).model_dump_json())
+    assert (dumped["kind"], dumped["channel"]) == (data["kind"], "central_authority")
+    assert dumped["subjects"][0]["profile_flags"] == ["journalist"]
+    assert dumped["subjects"][0]["identifier_type"] == "email"

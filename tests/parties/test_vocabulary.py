@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from treatydesk.errors import DataFileError
@@ -64,8 +64,20 @@ def test_scan_examples(text: str, expected: set[str]) -> None:
 
 
 @settings(max_examples=400)
-@given(st.text(alphabet=st.sampled_from(list("aB .-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003é")),
-               max_size=40))
+@given(st.one_of(
+    # printable ASCII only: the fast path's own ground, where each of its guards matters
+    st.text(alphabet=st.sampled_from(list("aB .-")), max_size=40),
+    st.text(alphabet=st.sampled_from(list("aB .-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003éİ")),
+            max_size=40),
+))
+@example("a  b")
+@example(" a")
+@example("a ")
+@example("A\tB")
+@example("a\x1fb")
+@example("a\x85b")
+@example("İ")
+@example("")
 def test_normalise_is_lower_case_with_whitespace_collapsed(text: str) -> None:
     # its fast path for printable ASCII must give what splitting and joining the words gives
     assert normalise(text) == " ".join(text.lower().split())

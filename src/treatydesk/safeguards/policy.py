@@ -42,6 +42,7 @@ class IndicatorThreshold(_Model):
     comparison: Comparison
     value: float
 
+    # cached like the pack's lookups below (so not for model_copy either)
     @cached_property
     def triggered(self) -> Callable[[float], bool]:
         """`triggered(observed)`: whether an observed value compares so with the threshold (a
@@ -76,7 +77,8 @@ class PolicyPack(_Model):
     max_subjects: int = Field(default=25, ge=1, le=10_000)
 
     # lookups the engine reads on every request, computed once per pack (cached_property
-    # keeps them in the instance dict: a plain attribute read in the hot path)
+    # keeps them in the instance dict: a plain attribute read in the hot path). model_copy
+    # would copy them with the dict: a changed pack is validated again instead
     @cached_property
     def needs_dual_criminality(self) -> frozenset[RequestKind]:
         """The kinds for which this desk requires dual criminality."""
