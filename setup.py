@@ -9,10 +9,11 @@ test suite can tell when the extensions no longer match the sources (tools/nativ
 """
 
 import sys
+from functools import cache
 from pathlib import Path
 
 from mypyc.build import mypycify
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
@@ -21,9 +22,31 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))
 from native_build import GROUP, compiled_modules, write_record  # noqa: E402 - needs the path
 
+#: commands that only read the package's metadata: pip runs each in a process of its own
+#: before the build (build requirements, then metadata) and neither compiles anything
+METADATA_COMMANDS = frozenset({"egg_info", "dist_info"})
+
+
+@cache
+def compiled_extensions() -> list[Extension]:
+    """The listed modules type-checked and translated to C by mypyc (about half a minute, so
+    once per process: a build may finalize build_ext more than once)."""
+    extensions: list[Extension] = mypycify(
+        ["--config-file", str(ROOT / "pyproject.toml"), *compiled_modules(ROOT)],
+        opt_level="3",
+        group_name=GROUP,
+    )
+    return extensions
+
 
 class BuildExtRecorded(build_ext):
-    """build_ext that records what an in-place build was built from, once it has succeeded."""
+    """build_ext that runs mypyc only for a build, and records what an in-place build was
+    built from once it has succeeded."""
+
+    def finalize_options(self) -> None:
+        if not set(self.distribution.commands) <= METADATA_COMMANDS:
+            self.distribution.ext_modules = compiled_extensions()
+        super().finalize_options()
 
     def run(self) -> None:
         super().run()
@@ -32,10 +55,8 @@ class BuildExtRecorded(build_ext):
 
 
 setup(
-    ext_modules=mypycify(
-        ["--config-file", str(ROOT / "pyproject.toml"), *compiled_modules(ROOT)],
-        opt_level="3",
-        group_name=GROUP,
-    ),
+    # a stand-in until build_ext puts the compiled modules in its place (for a build; the
+    # metadata commands keep it): it says the package has extensions, a platform wheel
+    ext_modules=[Extension(GROUP, sources=[])],
     cmdclass={"build_ext": BuildExtRecorded},
 )
