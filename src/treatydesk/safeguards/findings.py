@@ -165,8 +165,8 @@ class Condition:
 class Decision:
     """What the engine concluded for one request: the overall outcome, every finding, the
     conditions of execution and the revision that decided. A plain class with read-only
-    attributes (a frozen dataclass's generated constructor runs as interpreted code, about a
-    twentieth of an evaluation); equal when every attribute is."""
+    attributes (a frozen dataclass's generated constructor runs as interpreted code, a few
+    percent of an evaluation); equal when every attribute is."""
 
     def __init__(self, decision_id: str, request_reference: str, kind: str,
                  requesting_party: str, requested_party: str, on: dt.date, outcome: Outcome,
