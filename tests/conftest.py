@@ -40,6 +40,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "the compiled modules do not match their sources; run `make test` (it rebuilds "
             "them) or `.venv/bin/pip install -e .`:\n  " + "\n  ".join(found))
+
+
 _database_numbers = itertools.count(1)
 
 

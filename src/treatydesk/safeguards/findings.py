@@ -59,7 +59,29 @@ _LEVEL_MINIMUM: dict[ExplainLevel, int] = {
 Render = Callable[[Any, "Outcome", Any], tuple[str, tuple[tuple[str, str], ...]]]
 
 
-class Finding:
+class _Shown:
+    """Equality and hash over what `_shown()` gives: the one definition for findings and
+    decisions, which are values (equal when they show the same thing)."""
+
+    def _shown(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Shown) or type(other) is not type(self):
+            return NotImplemented
+        return self is other or self._shown() == other._shown()
+
+    def __ne__(self, other: object) -> bool:
+        # checked again, not through __eq__: compiled, a call of it must give a bool
+        if not isinstance(other, _Shown) or type(other) is not type(self):
+            return NotImplemented
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self._shown())
+
+
+class Finding(_Shown):
     """One rule's conclusion: rule id, outcome, the articles it rests on and whether one of them
     is still marked [R], decided on every evaluation; its sentence and the facts read are
     rendered only when first read (by `render`, from the evaluation context and the detail the
@@ -106,19 +128,6 @@ class Finding:
         return (self.rule_id, self.outcome, self.articles, self.sentence, self.facts,
                 self.relies_on_recalled)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Finding):
-            return NotImplemented
-        return self is other or self._shown() == other._shown()
-
-    def __ne__(self, other: object) -> bool:
-        if not isinstance(other, Finding):
-            return NotImplemented
-        return not self.__eq__(other)
-
-    def __hash__(self) -> int:
-        return hash(self._shown())
-
     def __repr__(self) -> str:
         return (f"Finding(rule_id={self.rule_id!r}, outcome={self.outcome!r}, "
                 f"articles={self.articles!r}, sentence={self.sentence!r}, "
@@ -162,7 +171,7 @@ class Condition:
         return (Condition, (self.article, self.text))
 
 
-class Decision:
+class Decision(_Shown):
     """What the engine concluded for one request: the overall outcome, every finding, the
     conditions of execution and the revision that decided. A plain class with read-only
     attributes (a frozen dataclass's generated constructor runs as interpreted code, a few
@@ -189,24 +198,11 @@ class Decision:
         self.revision: Final = revision
         self.policy_name: Final = policy_name
 
-    def _fields(self) -> tuple[Any, ...]:
-        # in the constructor's order
+    def _shown(self) -> tuple[Any, ...]:
+        # every attribute, in the constructor's order
         return (self.decision_id, self.request_reference, self.kind, self.requesting_party,
                 self.requested_party, self.on, self.outcome, self.findings, self.conditions,
                 self.reviewers_required, self.emergency, self.revision, self.policy_name)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Decision):
-            return NotImplemented
-        return self is other or self._fields() == other._fields()
-
-    def __ne__(self, other: object) -> bool:
-        if not isinstance(other, Decision):
-            return NotImplemented
-        return not self.__eq__(other)
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __repr__(self) -> str:
         return (f"Decision(decision_id={self.decision_id!r}, outcome={self.outcome!r}, "
@@ -214,7 +210,7 @@ class Decision:
                 f"findings={len(self.findings)})")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Decision, self._fields())
+        return (Decision, self._shown())
 
     def finding(self, rule_id: str) -> Finding | None:
         for finding in self.findings:
