@@ -145,6 +145,22 @@ def test_hostile_and_broken_files(name: str, error: type[Exception], words: list
         assert word in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["billion-laughs.xml", "external-entity.xml"])
+def test_byte_check_refuses_entity_declarations_before_parsing(name: str) -> None:
+    # the first line of defence (no parse at all), not the parsed DOCTYPE's check
+    with pytest.raises(StatusImportError, match="declares XML entities in a DOCTYPE"):
+        parse(name)
+
+
+def test_exclamation_marks_elsewhere_do_not_trip_the_entity_check() -> None:
+    data = (FIXTURES / "xviii-16-v1.xml").read_bytes()
+    assert b"!" not in data  # the fixture takes the fast path; this copy does not
+    marked = data.replace(b"<Treaty>", b"<Treaty><!-- <!DOCTYPE? no! --><?note !?>", 1)
+    assert marked != data
+    snapshot = parse_status_xml(marked, source="marked", retrieved_at=WHEN)
+    assert snapshot.participants == parse("xviii-16-v1.xml").participants
+
+
 def test_entities_are_never_expanded_even_if_the_byte_check_is_bypassed() -> None:
     # UTF-16 hides "<!ENTITY" from the byte check; the parsed DOCTYPE is still refused
     data = (FIXTURES / "external-entity.xml").read_text(encoding="iso-8859-1")
