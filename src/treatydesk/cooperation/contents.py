@@ -94,6 +94,10 @@ def _mla_follows(request: CooperationRequest) -> bool:
     return request.preservation is not None and request.preservation.mla_to_follow
 
 
+def _follows_preservation(request: CooperationRequest) -> bool:
+    return any(link.kind is RequestKind.PRESERVATION for link in request.linked_requests)
+
+
 def _period(request: CooperationRequest) -> bool:
     return request.collection_period is not None
 
@@ -179,7 +183,13 @@ def _collection(article: str) -> tuple[Requirement, ...]:
 _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
     RequestKind.MUTUAL_LEGAL_ASSISTANCE: _MLA_CORE,
     RequestKind.PRESERVATION: _PRESERVATION,
-    RequestKind.PRESERVED_TRAFFIC_DISCLOSURE: (*_MLA_CORE, _DATA, _IDENTIFIED),
+    # 43 discloses what the execution of a preservation request (42) showed: it follows one
+    RequestKind.PRESERVED_TRAFFIC_DISCLOSURE: (
+        *_MLA_CORE, _DATA, _IDENTIFIED,
+        _req("linked_requests", "43",
+             "the preservation request (42) whose execution showed the other provider",
+             _follows_preservation),
+    ),
     RequestKind.STORED_DATA_ACCESS: (
         *_MLA_CORE, _DATA, _IDENTIFIED,
         _req("data_requested[].from_date", "24",

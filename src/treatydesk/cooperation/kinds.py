@@ -44,6 +44,15 @@ KIND_ARTICLES: dict[RequestKind, tuple[str, ...]] = {
     RequestKind.LAW_ENFORCEMENT_COOPERATION: ("47",),
 }
 
+#: kinds whose very object is evidence in electronic form (Arts 41-46, 27): the only
+#: cooperation 35(1)(c) extends to a serious crime that is not a Convention offence
+ELECTRONIC_EVIDENCE_KINDS: frozenset[RequestKind] = frozenset({
+    RequestKind.PRESERVATION, RequestKind.PRESERVED_TRAFFIC_DISCLOSURE,
+    RequestKind.STORED_DATA_ACCESS, RequestKind.REAL_TIME_TRAFFIC_COLLECTION,
+    RequestKind.CONTENT_INTERCEPTION, RequestKind.SUBSCRIBER_INFORMATION,
+    RequestKind.EMERGENCY_DISCLOSURE,
+})
+
 #: measures the Convention treats as the most intrusive (Arts 45, 46): two reviewers always
 INTRUSIVE_KINDS: frozenset[RequestKind] = frozenset(
     {RequestKind.REAL_TIME_TRAFFIC_COLLECTION, RequestKind.CONTENT_INTERCEPTION}

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from treatydesk.cooperation.contents import Requirement, requirements
-from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
+from treatydesk.cooperation.kinds import ELECTRONIC_EVIDENCE_KINDS, INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
     DataCategory,
@@ -205,16 +205,28 @@ ScopeDetail = tuple[tuple[str, Outcome], ...]
 
 
 def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
+    kind = ctx.kind
+    if kind is RequestKind.EXTRADITION:
+        return OC.NOT_APPLICABLE, ()  # 37(1) sets extradition's own scope (SG-EXTRADITION-37)
     offences = ctx.facts.offences
     if not offences:
-        if ctx.kind is RequestKind.EMERGENCY_DISCLOSURE:
+        if kind is RequestKind.EMERGENCY_DISCLOSURE:
             return OC.NOT_APPLICABLE, ()
         return OC.MISSING, ()
+    # 35(1)(c) reaches a serious crime that is no Convention offence only for evidence in
+    # electronic form: the kind is about such evidence, or the request lists data it seeks
+    electronic = kind in ELECTRONIC_EVIDENCE_KINDS or bool(ctx.request.data_requested)
     each: list[tuple[str, Outcome]] = []
     in_scope: Outcome | None = None
     out_of_scope: Outcome | None = None
     for item in offences:
         claimed = item.offence.claimed_convention_article
+        if item.serious and not item.convention_articles and not electronic:
+            # a reviewer confirms that what is sought is evidence in electronic form
+            each.append(("serious_not_electronic", OC.CONSULT))
+            if out_of_scope is None or _SEV[OC.CONSULT] > _SEV[out_of_scope]:
+                out_of_scope = OC.CONSULT
+            continue
         if item.convention_articles or item.serious:
             # in scope; a claimed article the described conduct does not show is a warning
             outcome = (OC.WARN if claimed is not None
@@ -242,6 +254,9 @@ def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
 
 def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[str, Facts]:
     if not each:
+        if outcome is OC.NOT_APPLICABLE and ctx.kind is RequestKind.EXTRADITION:
+            return ("Extradition has its own scope, Convention offences only (37(1)), judged "
+                    "by SG-EXTRADITION-37."), ()
         if outcome is OC.NOT_APPLICABLE:
             return ("An emergency disclosure rests on the risk to life or safety (41(3)(e)), "
                     "not on a described offence."), ()
@@ -267,6 +282,12 @@ def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[st
         elif why == "serious":
             clauses.append(f"{label} carries {item.penalty_text}, at least the serious-crime "
                            f"threshold of {years_text(threshold)}{note}")
+        elif why == "serious_not_electronic":
+            clauses.append(f"{label} carries {item.penalty_text}, a serious crime but no "
+                           f"Convention offence, and the Convention covers such a crime only "
+                           f"for evidence in electronic form (35(1)(c)); the request lists no "
+                           f"data, so a reviewer confirms that electronic evidence is what it "
+                           f"seeks")
         elif why == "penalty_unstated":
             clauses.append(f"{label} shows no Convention offence and its maximum penalty is not "
                            f"stated, so seriousness cannot be judged")
@@ -297,7 +318,9 @@ def _dual_criminality_reason(ctx: Context) -> str | None:
     if kind is RequestKind.PRESERVATION:
         reserved = (ctx.requested.reservations.preservation_dual_criminality_42
                     or ctx.policy.reservations.preservation_dual_criminality_42)
-        return "reservation" if reserved and not ctx.facts.any_convention_offence else None
+        # 42(4) reaches the offences that are not Convention offences, each on its own
+        return ("reservation" if reserved and not all(
+            item.convention_articles for item in ctx.facts.offences) else None)
     return "policy" if kind in ctx.policy.needs_dual_criminality else None
 
 
@@ -314,6 +337,9 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
     each: list[DualOffence] = []
     catalogue = ctx.requested.offence_for_conduct
     for item in offences:
+        if reason == "reservation" and item.convention_articles:
+            each.append((OC.NOT_APPLICABLE, None, None))  # a Convention offence: outside 42(4)
+            continue
         if not item.categories:
             each.append((OC.CONSULT, None, None))
             if _SEV[OC.CONSULT] > _SEV[worst]:
@@ -358,6 +384,10 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     key = ctx.requested.key
     for item, (item_outcome, category, offence) in zip(ctx.facts.offences, each, strict=True):
         label = f"'{item.offence.label}'"
+        if item_outcome is OC.NOT_APPLICABLE:
+            clauses.append(f"{label} is a Convention offence, which the reservation does not "
+                           f"reach")
+            continue
         if item_outcome is OC.CONSULT:
             clauses.append(f"the conduct of {label} could not be placed in a conduct category, "
                            f"so a reviewer must compare it with the law of {key}")
@@ -418,8 +448,14 @@ def decide_extradition(ctx: Context) -> tuple[Outcome, ExtraditionDetail]:
                                 else ("unplaced", OC.CONSULT))
             else:
                 best = max(domestic, key=lambda o: (o.life, o.max_penalty_years or 0))
-                why, outcome = (("punishable", OC.PASS) if best.at_least(threshold)
-                                else ("below_threshold_here", OC.REFUSE))
+                if not best.at_least(threshold):
+                    why, outcome = "below_threshold_here", OC.REFUSE
+                elif not item.convention_articles:
+                    # 37(1) covers Convention offences only: a claim the described conduct
+                    # does not bear out is for a reviewer, never a pass
+                    why, outcome = "claimed_not_shown", OC.CONSULT
+                else:
+                    why, outcome = "punishable", OC.PASS
         each.append((why, outcome, best))
         if _SEV[outcome] > _SEV[worst]:
             worst = outcome
@@ -453,6 +489,13 @@ def explain_extradition(ctx: Context, outcome: Outcome,
             clauses.append(f"the conduct of {label} is not found punishable in {key}")
         elif why == "unplaced":
             clauses.append(f"the conduct of {label} could not be placed in a conduct category")
+        elif why == "claimed_not_shown":
+            clauses.append(f"{label} is punishable in both States by at least "
+                           f"{years_text(threshold)}, but its described conduct does not show "
+                           f"the Convention offence of Art "
+                           f"{item.offence.claimed_convention_article} that {requesting} "
+                           f"claims, and 37(1) covers only Convention offences: a reviewer "
+                           f"decides")
         elif why == "below_threshold_here" and best is not None:
             shown = "life" if best.life else years_text(best.max_penalty_years or 0)
             clauses.append(f"the conduct of {label} is punishable in {key} by at most "
@@ -498,8 +541,10 @@ def explain_persecution(ctx: Context, outcome: Outcome,
     protected, flagged = detail
     basis = "37(15)" if ctx.kind is RequestKind.EXTRADITION else "40(22)"
     if outcome is OC.PASS:
-        return (f"No words tied to the grounds of {basis} or the rights of Art 6 were found in "
-                f"the offences, facts or purpose, and no person is flagged; the reviewer still "
+        return (f"The keyword scan found no words tied to the grounds of {basis} (sex, race, "
+                f"language, religion, nationality, ethnic origin, political opinions) or the "
+                f"rights of Art 6 in the offences, facts or purpose, and no person is flagged; "
+                f"words cannot show that no such aim exists, so the reviewer still "
                 f"confirms."), ()
     grounds = ctx.vocabulary.persecution.find(ctx.facts.all_text)
     for item in protected:
@@ -573,7 +618,7 @@ def explain_indicators(ctx: Context, outcome: Outcome,
     return f"The operator-supplied indicators for {key} are within the policy's thresholds.", facts
 
 
-# ---------------------------------------------------------------- 7(1), 11(2): security research
+# ---------------------------------------------------------- 7-11, 11(2): security research
 
 #: identifiers of persons flagged as security researchers (the research words are quoted from
 #: the request's text when explained)
@@ -599,7 +644,7 @@ def explain_research(ctx: Context, outcome: Outcome, flagged: ResearchDetail) ->
         parts.append(f"the text mentions {_quote(words)}")
     if flagged:
         parts.append(f"{', '.join(flagged)} is flagged as a security researcher")
-    return ("The facts may describe security research: " + " and ".join(parts) + "; Arts 7-10 "
+    return ("The facts may describe security research: " + " and ".join(parts) + "; Arts 7-11 "
             "cover only conduct without right and 11(2) excludes authorised testing or "
             "protection, so a reviewer must decide."), (("research_words", ", ".join(words)),)
 
@@ -701,8 +746,10 @@ IntrusiveDetail = int | None
 
 def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
     request = ctx.request
-    if ctx.kind not in INTRUSIVE_KINDS and not any(
-            item.category is DataCategory.CONTENT for item in request.data_requested):
+    # a collection period means collection in real time (45, 46) under whatever kind
+    if (ctx.kind not in INTRUSIVE_KINDS and request.collection_period is None
+            and not any(item.category is DataCategory.CONTENT
+                        for item in request.data_requested)):
         return OC.NOT_APPLICABLE, None
     ctx.two_reviewers = True
     if not ctx.facts.any_serious:
@@ -722,6 +769,8 @@ def explain_intrusive(ctx: Context, outcome: Outcome,
     what = ("interception of content data (46)" if ctx.kind is RequestKind.CONTENT_INTERCEPTION
             else "real-time collection of traffic data (45)"
             if ctx.kind is RequestKind.REAL_TIME_TRAFFIC_COLLECTION
+            else "collection of data in real time over a collection period (45, 46)"
+            if ctx.request.collection_period is not None
             else "content data")
     threshold = ctx.figures.serious_crime_threshold_years
     facts = (("serious_crime_threshold_years", f"{threshold:g}"),)
@@ -746,7 +795,10 @@ def decide_real_time_reservation(ctx: Context) -> tuple[Outcome, RealTimeDetail]
         return OC.NOT_APPLICABLE, None
     found = {c for item in ctx.facts.offences for c in item.categories}
     allowed = found.intersection(limited)
-    return (OC.PASS if allowed else OC.REFUSE), (found, allowed)
+    if allowed:
+        return OC.PASS, (found, allowed)
+    # conduct that could not be placed may still be one the reservation allows
+    return (OC.REFUSE if found else OC.CONSULT), (found, allowed)
 
 
 def explain_real_time_reservation(ctx: Context, outcome: Outcome,
@@ -759,8 +811,12 @@ def explain_real_time_reservation(ctx: Context, outcome: Outcome,
         return (f"{key} limits real-time collection to certain offences (23(3)); this conduct "
                 f"({', '.join(sorted(allowed))}) is among them."), ()
     limited = set(ctx.requested.reservations.real_time_collection_offences_23_3 or ())
-    return (f"{key} reserved real-time collection to "
-            f"{', '.join(c.replace('_', ' ') for c in sorted(limited))} (23(3)); the described "
+    listed = ", ".join(c.replace("_", " ") for c in sorted(limited))
+    if outcome is OC.CONSULT:
+        return (f"{key} reserved real-time collection to {listed} (23(3), 45(2)); the described "
+                f"conduct could not be placed in a conduct category, so a reviewer decides "
+                f"whether it is one of these."), (("conduct", ""),)
+    return (f"{key} reserved real-time collection to {listed} (23(3), 45(2)); the described "
             f"conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
 
 
@@ -768,29 +824,30 @@ def decide_misuse_reservation(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts
     if not (ctx.requested.reservations.misuse_of_devices_11_3
             or ctx.policy.reservations.misuse_of_devices_11_3):
         return OC.NOT_APPLICABLE, ()
-    devices = [item for item in ctx.facts.offences if "misuse_of_devices" in item.categories]
-    if not devices:
+    article_11 = [item for item in ctx.facts.offences if 11 in item.convention_articles]
+    if not article_11:
         return OC.NOT_APPLICABLE, ()
-    # the offences resting on device misuse alone: credentials (11(3)'s exception) or another
-    # Convention offence keep the others in scope
-    only_devices = tuple(item for item in devices
-                         if set(item.convention_articles) == {11}
-                         and "misuse_of_credentials" not in item.categories)
-    return (OC.CONSULT if only_devices else OC.PASS), only_devices
+    # the offences resting on Art 11 alone, other than making credentials available (which
+    # 11(3) does not let a State reserve): another Convention offence keeps an offence in scope
+    reserved = tuple(item for item in article_11
+                     if set(item.convention_articles) == {11}
+                     and "misuse_of_credentials" not in item.categories)
+    return (OC.CONSULT if reserved else OC.PASS), reserved
 
 
 def explain_misuse_reservation(ctx: Context, outcome: Outcome,
-                               only_devices: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
+                               reserved: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
         return "No reservation under 11(3) concerns this request.", ()
     key = ctx.requested.key
     if outcome is OC.PASS:
-        return (f"{key} reserved 11(3), but the conduct also involves credentials or another "
-                f"Convention offence."), ()
-    labels = ", ".join(f"'{item.offence.label}'" for item in only_devices)
-    return (f"{key} reserved the right not to apply 11(1) (11(3)); {labels} rests on device "
-            f"misuse other than passwords or credentials, so a reviewer decides whether "
-            f"assistance is possible."), ()
+        return (f"{key} reserved 11(3), but the conduct involves selling, distributing or "
+                f"otherwise making available passwords or credentials, which cannot be "
+                f"reserved, or another Convention offence."), ()
+    labels = ", ".join(f"'{item.offence.label}'" for item in reserved)
+    return (f"{key} reserved the right not to apply 11(1) (11(3)); {labels} rests on Art 11 "
+            f"conduct other than making passwords or credentials available, so a reviewer "
+            f"decides whether assistance is possible."), ()
 
 
 # ------------------------------------------------------------------- 36: personal data
@@ -806,8 +863,8 @@ def _transfer_conditions(requested: str, requesting: str,
         Condition("36(2)", f"{requesting} applies effective and appropriate safeguards to the "
                            f"personal data it receives."),
         Condition("36(3)", f"No onward transfer to a third country or international "
-                           f"organization without the prior written authorization of "
-                           f"{requested}."),
+                           f"organization without the prior authorization of {requested} "
+                           f"(which it may require in writing)."),
         Condition("40(19)", f"Use only for the proceeding described; other use needs the prior "
                             f"consent of {requested}."),
     )
@@ -961,10 +1018,15 @@ def decide_emergency(ctx: Context) -> tuple[Outcome, None]:
             and ctx.kind is not RequestKind.EMERGENCY_DISCLOSURE):
         return _NOT_APPLICABLE
     text = ctx.facts.emergency_text()
-    if ctx.vocabulary.emergency_risk.matches(text):
-        ctx.emergency = True
-        return (OC.PASS if ctx.vocabulary.emergency_imminence.matches(text)
-                else OC.CONSULT), None
+    vocabulary = ctx.vocabulary
+    if vocabulary.emergency_risk.matches(text):
+        if (vocabulary.emergency_imminence.matches(text)
+                and not vocabulary.emergency_denial.matches(text)):
+            # an emergency only when the risk is described as imminent and nothing denies it;
+            # otherwise a reviewer confirms it first, and the request is not yet treated as one
+            ctx.emergency = True
+            return OC.PASS, None
+        return OC.CONSULT, None
     if ctx.kind is RequestKind.EMERGENCY_DISCLOSURE:
         return OC.MISSING, None
     return OC.WARN, None
@@ -976,13 +1038,21 @@ def explain_emergency(ctx: Context, outcome: Outcome, detail: None) -> tuple[str
     text = ctx.facts.emergency_text()
     risk = ctx.vocabulary.emergency_risk.find(text).get("risk", ())
     soon = ctx.vocabulary.emergency_imminence.find(text).get("imminence", ())
-    facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)))
+    denied = ctx.vocabulary.emergency_denial.find(text).get("denial", ())
+    facts = (("risk_words", ", ".join(risk)), ("imminence_words", ", ".join(soon)),
+             ("denial_words", ", ".join(denied)))
     if outcome is OC.PASS:
         return (f"The request describes a risk to life or safety ({_quote(risk)}) that is "
-                f"imminent ({_quote(soon)}): an emergency within 2(o)."), facts
+                f"imminent ({_quote(soon)}): an emergency within 2(o); how significant the "
+                f"risk is, words cannot weigh, so the reviewer still confirms."), facts
+    if outcome is OC.CONSULT and denied:
+        return (f"The request names a risk to life or safety ({_quote(risk)}) but also says "
+                f"{_quote(denied)}; a reviewer decides whether there is a significant and "
+                f"imminent risk (2(o)); until then it is not treated as an emergency."), facts
     if outcome is OC.CONSULT:
         return (f"The request describes a risk to life or safety ({_quote(risk)}) but nothing "
-                f"shows it is imminent; a reviewer confirms the emergency (2(o))."), facts
+                f"shows it is imminent; a reviewer confirms the emergency (2(o)); until then "
+                f"it is not treated as one."), facts
     if outcome is OC.MISSING:
         return ("An emergency disclosure needs a described significant and imminent risk to the "
                 "life or safety of a person (2(o)); none is described, so it must describe one "
@@ -1048,43 +1118,48 @@ def explain_fiscal(ctx: Context, outcome: Outcome,
 
 def _rule(id: str, title: str, articles: tuple[str, ...], facts: tuple[str, ...],
           outcomes: tuple[Outcome, ...], decide: Decide, explain: Explain,
-          version: int = 1) -> Rule:
+          version: int = 1, since: dt.date | None = ADOPTED) -> Rule:
     return Rule(id=id, version=version, title=title, articles=articles, facts=facts,
-                outcomes=outcomes, decide=decide, explain=explain)
+                outcomes=outcomes, decide=decide, explain=explain, since=since)
 
 
 RULES: tuple[Rule, ...] = (
     _rule("SG-FORCE-65", "Convention in force between both parties on the date",
           ("65(1)", "65(2)"), ("standings", "on", "requesting_party", "requested_party"),
-          (OC.PASS, OC.REFUSE), decide_in_force, explain_in_force),
+          (OC.PASS, OC.REFUSE), decide_in_force, explain_in_force, version=2,
+          # on any date: before the Convention was even adopted, it is what says that no
+          # Convention basis exists (every other rule is then not in effect)
+          since=None),
     _rule("SG-SCOPE-35", "Within the Convention: Convention offence or serious crime",
           ("35(1)(a)", "35(1)(c)", "2(h)"),
-          ("offences[].conduct_description", "offences[].max_penalty_years",
-           "offences[].claimed_convention_article", "figure serious_crime_threshold_years"),
+          ("kind", "offences[].conduct_description", "offences[].max_penalty_years",
+           "offences[].claimed_convention_article", "data_requested",
+           "figure serious_crime_threshold_years"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_scope, explain_scope),
+          decide_scope, explain_scope, version=2),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
           ("35(2)", "40(9)", "42(3)", "42(4)"),
           ("kind", "offences[].conduct_description", "requested.offence_catalogue",
            "requested.reservations", "policy.dual_criminality_required_for"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_dual_criminality, explain_dual_criminality),
+          decide_dual_criminality, explain_dual_criminality, version=2),
     _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
           ("37(1)", "37(6)", "37(16)"),
           ("offences[]", "requested.offence_catalogue", "requested.reservations",
            "figure extradition_threshold_years"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_extradition, explain_extradition),
+          decide_extradition, explain_extradition, version=2),
     _rule("SG-PERSECUTION-40-22", "Persecution grounds and protected rights",
           ("40(22)", "6", "37(15)"),
           ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
            "proceeding.subject_matter", "subjects[].profile_flags"),
-          (OC.PASS, OC.CONSULT), decide_persecution, explain_persecution),
+          (OC.PASS, OC.CONSULT), decide_persecution, explain_persecution, version=2),
     _rule("SG-INDICATORS-40-22", "Rights-risk indicators of the requesting party",
           ("40(22)",), ("requesting.indicators", "policy.indicator_thresholds"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), decide_indicators, explain_indicators),
     _rule("SG-RESEARCH-11", "Security research, authorised testing and protection",
-          ("7(1)", "11(2)"), ("offences[]", "facts_summary", "subjects[].profile_flags"),
+          ("7", "8", "9", "10", "11", "11(2)"),
+          ("offences[]", "facts_summary", "subjects[].profile_flags"),
           (OC.PASS, OC.CONSULT), decide_research, explain_research),
     _rule("SG-SPECIFICITY-24", "Identified targets, bounded periods, no bulk requests",
           ("24(1)", "24(2)", "40(15)(e)"),
@@ -1096,18 +1171,18 @@ RULES: tuple[Rule, ...] = (
           ("45(1)", "46(1)", "24(1)", "2(h)"),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
            "collection_period", "policy.max_collection_days"),
-          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive, explain_intrusive),
+          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive, explain_intrusive, version=2),
     _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
-          ("23(3)",), ("kind", "offences[].conduct_description", "requested.reservations"),
-          (OC.PASS, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_real_time_reservation, explain_real_time_reservation),
+          ("23(3)", "45(2)"), ("kind", "offences[].conduct_description", "requested.reservations"),
+          (OC.PASS, OC.CONSULT, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_real_time_reservation, explain_real_time_reservation, version=2),
     _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", ("11(3)",),
           ("offences[].conduct_description", "requested.reservations", "policy.reservations"),
           (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE),
-          decide_misuse_reservation, explain_misuse_reservation),
+          decide_misuse_reservation, explain_misuse_reservation, version=2),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
           ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
-          (OC.PASS, OC.NOT_APPLICABLE), decide_personal_data, explain_personal_data),
+          (OC.PASS, OC.NOT_APPLICABLE), decide_personal_data, explain_personal_data, version=2),
     _rule("SG-PRESERVATION-42", "Preservation period and follow-up", ("42(7)",),
           ("kind", "preservation.duration_days", "linked_requests",
            "figure preservation_minimum_days"),
@@ -1124,7 +1199,7 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety", ("2(o)", "41(3)(e)"),
           ("urgency", "kind", "emergency_justification"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE),
-          decide_emergency, explain_emergency),
+          decide_emergency, explain_emergency, version=2),
     _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", ("40(23)", "37(16)"),
           ("offences[].involves_fiscal_matters", "offences[].conduct_description"),
           (OC.WARN, OC.NOT_APPLICABLE), decide_fiscal, explain_fiscal),

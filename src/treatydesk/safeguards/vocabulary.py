@@ -33,6 +33,7 @@ class _TermsFile(BaseModel):
     security_research: list[Term] = Field(min_length=1)
     emergency_risk: list[Term] = Field(min_length=1)
     emergency_imminence: list[Term] = Field(min_length=1)
+    emergency_denial: list[Term] = Field(min_length=1)
     bulk_scope: list[Term] = Field(min_length=1)
     non_coercive_assistance: list[str] = Field(min_length=1)
 
@@ -45,6 +46,9 @@ class Vocabulary:
     research: TermMatcher
     emergency_risk: TermMatcher
     emergency_imminence: TermMatcher
+    #: words that deny or end the risk ("no risk", "in custody"): then no keyword test can
+    #: show an emergency, and a reviewer reads the justification
+    emergency_denial: TermMatcher
     bulk: TermMatcher
     non_coercive_assistance: tuple[str, ...]
     digest: str
@@ -71,6 +75,7 @@ def load_vocabulary(path: Path | str, *, text: str | None = None) -> Vocabulary:
         research=research,
         emergency_risk=TermMatcher({"risk": parsed.emergency_risk}),
         emergency_imminence=TermMatcher({"imminence": parsed.emergency_imminence}),
+        emergency_denial=TermMatcher({"denial": parsed.emergency_denial}),
         bulk=TermMatcher({"bulk": parsed.bulk_scope}),
         non_coercive_assistance=tuple(parsed.non_coercive_assistance),
         digest=hashlib.sha256(canonical.encode()).hexdigest(),
