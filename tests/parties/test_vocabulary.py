@@ -4,6 +4,7 @@ whole-word pattern of the terms finds (they only skip the places where it cannot
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import example, given, settings
@@ -80,7 +81,34 @@ def test_scan_examples(text: str, expected: set[str]) -> None:
 @example("")
 def test_normalise_is_lower_case_with_whitespace_collapsed(text: str) -> None:
     # its fast path for printable ASCII must give what splitting and joining the words gives
-    assert normalise(text) == " ".join(text.lower().split())
+    if text.isascii():
+        assert normalise(text) == " ".join(text.lower().split())
+    else:
+        folded = "".join(c for c in unicodedata.normalize("NFKC", text)
+                         if unicodedata.category(c) != "Cf")
+        assert normalise(text) == " ".join(folded.lower().split())
+
+
+def test_invisible_characters_are_every_format_character_and_only_those() -> None:
+    # the class in normalise is written out (building it at import would scan every code
+    # point); when Python's Unicode tables change, this says so
+    every = "".join(chr(c) for c in range(0x110000)
+                    if unicodedata.category(chr(c)) == "Cf" and not 0xD800 <= c <= 0xDFFF)
+    assert normalise(f"a{every}b") == "ab"
+    kept = [chr(c) for c in range(0x80, 0x10000)
+            if unicodedata.category(chr(c)) not in ("Cf", "Cs")]
+    assert [c for c in kept if normalise(f"a{c}b") == "ab"] == []
+
+
+@pytest.mark.parametrize(("hidden", "word"), [
+    ("pro\u00adtest", "protest"),  # soft hyphen
+    ("pro\u200btest", "protest"),  # zero-width space
+    ("jour\u200dnalist", "journalist"),  # zero-width joiner
+    ("\uff50\uff52\uff4f\uff54\uff45\uff53\uff54", "protest"),  # fullwidth letters
+])
+def test_words_hidden_by_invisible_or_compatibility_characters_are_found(
+        hidden: str, word: str) -> None:
+    assert normalise(f"He organised a {hidden} today") == f"he organised a {word} today"
 
 
 @pytest.mark.parametrize("term", ["-state", "*coin", "#tag", " "])

@@ -13,16 +13,18 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, err_console, print_json
-from treatydesk.cli.request_cmds import read_request_file
-from treatydesk.cooperation.request import CooperationRequest, parse_request
+from treatydesk.cli.request_cmds import open_regular_file, read_request_file
+from treatydesk.cooperation.request import MAX_REQUEST_BYTES, CooperationRequest, parse_request
 from treatydesk.errors import InvalidInput, TreatyDeskError
 from treatydesk.parties.profile import PartyProfile, load_party_profiles
 from treatydesk.parties.standings_file import load_standings
@@ -90,31 +92,32 @@ def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
     decision = evaluation.decision
     style = _STYLE[decision.outcome]
     console.print(
-        f"[bold]{decision.request_reference}[/] ({decision.kind}, {decision.requesting_party} -> "
-        f"{decision.requested_party}, on {decision.on}): [{style}]{decision.outcome.value}[/]"
-        f"  reviewers required: {decision.reviewers_required}"
-        + ("  [bold red]EMERGENCY (2(o))[/]" if decision.emergency else ""))
+        f"[bold]{escape(decision.request_reference)}[/] ({decision.kind}, "
+        f"{decision.requesting_party} -> {decision.requested_party}, on {decision.on}): "
+        f"[{style}]{decision.outcome.value}[/]  reviewers required: "
+        f"{decision.reviewers_required}"
+        + ("  [bold red]EMERGENCY (2(o))[/]" if decision.emergency else ""), markup=True)
     shown = decision.explain(level)
     for outcome in PRECEDENCE:
         group = [f for f in shown if f.outcome is outcome]
         if not group:
             continue
-        console.print(f"[{_STYLE[outcome]}]{outcome.value}[/] ({len(group)})")
+        console.print(f"{outcome.value} ({len(group)})", style=_STYLE[outcome])
         for finding in group:
             recalled = " [R]" if finding.relies_on_recalled else ""
             console.print(f"  {finding.rule_id} (Art {', '.join(finding.articles)}){recalled}: "
-                          f"{finding.sentence}", markup=False)
+                          f"{finding.sentence}")
             if level is ExplainLevel.FULL:
                 for name, value in finding.facts:
-                    console.print(f"      {name} = {value}", markup=False)
+                    console.print(f"      {name} = {value}")
     if decision.conditions:
-        console.print("[bold]conditions of execution[/]")
+        console.print("conditions of execution", style="bold")
         for condition in decision.conditions:
-            console.print(f"  ({condition.article}) {condition.text}", markup=False)
+            console.print(f"  ({condition.article}) {condition.text}")
     console.print(f"decision {decision.decision_id}  revision {decision.revision[:16]}  "
                   f"policy {decision.policy_name}", style="dim")
     for note in evaluation.notes:
-        console.print(f"note: {note}", style="dim", markup=False)
+        console.print(f"note: {note}", style="dim")
 
 
 # ------------------------------------------------------------------------------------ batch
@@ -124,17 +127,42 @@ def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
 class BatchItem:
     where: str
     raw: bytes
+    #: why the entry could not even be read (it is reported, and the batch goes on)
+    problem: str | None = None
 
 
 def _batch_items(path: Path) -> Iterator[BatchItem]:
     if path.is_dir():
-        for file in sorted(path.glob("*.json")):
-            yield BatchItem(str(file), read_request_file(file))
+        # *.json in any case, hidden files left out; an entry that cannot be read is one
+        # invalid item of the batch, not the end of it
+        for file in sorted(path.iterdir()):
+            if file.name.startswith(".") or file.suffix.lower() != ".json":
+                continue
+            try:
+                yield BatchItem(str(file), read_request_file(file))
+            except InvalidInput as error:
+                yield BatchItem(str(file), b"", error.message)
         return
-    data = read_request_file(path)
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.strip():
-            yield BatchItem(f"{path}:{number}", line)
+    try:
+        with open_regular_file(path) as handle:
+            yield from _jsonl_items(path, handle)
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read file ({error.strerror or error})") from error
+
+
+def _jsonl_items(path: Path, handle: BinaryIO) -> Iterator[BatchItem]:
+    """One item per non-blank line, each read up to the size a request may have."""
+    number = 0
+    while line := handle.readline(MAX_REQUEST_BYTES + 1):
+        number += 1
+        where = f"{path}:{number}"
+        if len(line) > MAX_REQUEST_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(MAX_REQUEST_BYTES)) and not rest.endswith(b"\n"):
+                pass  # the rest of the overlong line
+            yield BatchItem(where, b"", f"{where}: line is larger than the "
+                                        f"{MAX_REQUEST_BYTES} byte limit of a request")
+        elif line.strip():
+            yield BatchItem(where, line)
 
 
 def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
@@ -142,6 +170,9 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
     if not path.exists():
         raise InvalidInput(f"{path}: no such file or directory")
     items = list(_batch_items(path))
+    if not items:
+        raise InvalidInput(f"{path}: no requests found (expected a JSONL file with one request "
+                           "per line, or a directory of *.json files)")
     counts: Counter[str] = Counter()
     invalid: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
@@ -152,6 +183,8 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
         task = progress.add_task("check", total=len(items))
         for item in items:
             try:
+                if item.problem is not None:
+                    raise InvalidInput(item.problem)
                 request = parse_request(item.raw, source=item.where)
                 decision = decide(request, setting, on).decision
             except TreatyDeskError as error:
@@ -174,16 +207,15 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
         table.add_column("outcome")
         table.add_column("requests", justify="right")
         for outcome in PRECEDENCE:
-            table.add_row(f"[{_STYLE[outcome]}]{outcome.value}[/]", str(counts[outcome.value]))
-        table.add_row("[bold red]invalid input[/]", str(len(invalid)))
+            table.add_row(Text(outcome.value, style=_STYLE[outcome]), str(counts[outcome.value]))
+        table.add_row(Text("invalid input", style="bold red"), str(len(invalid)))
         console.print(table)
         for entry in invalid:
-            err_console.print(f"invalid: {entry['error']}", markup=False)
+            err_console.print(f"invalid: {entry['error']}")
             for problem in entry["problems"]:
-                err_console.print(f"  {problem['location']}: {problem['message']}",
-                                  markup=False)
+                err_console.print(f"  {problem['location']}: {problem['message']}")
         for note in setting.notes:
-            console.print(f"note: {note}", style="dim", markup=False)
+            console.print(f"note: {note}", style="dim")
     return EXIT_PROBLEMS if invalid else 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from treatydesk.cli.common import JsonOption
@@ -52,25 +51,21 @@ def show_article(
         print_json(_article_json(article, figures=figures))
         return
     chapter = treaty.chapter(article.chapter)
-    console.print(f"Article {article.number}  {article.title}  {_mark(article.verified)}",
-                  markup=False)
-    console.print(f"Chapter {chapter.numeral}, {chapter.title}", markup=False)
-    console.print(article.summary, markup=False)
+    console.print(f"Article {article.number}  {article.title}  {_mark(article.verified)}")
+    console.print(f"Chapter {chapter.numeral}, {chapter.title}")
+    console.print(article.summary)
     if article.paragraphs:
-        console.print("Paragraphs:", markup=False)
+        console.print("Paragraphs:")
         for paragraph in article.paragraphs:
-            console.print(f"  ({paragraph.label}) {_mark(paragraph.verified)} {paragraph.summary}",
-                          markup=False)
+            console.print(f"  ({paragraph.label}) {_mark(paragraph.verified)} {paragraph.summary}")
             for item in paragraph.subparagraphs:
-                console.print(f"      ({item.label}) {_mark(item.verified)} {item.summary}",
-                              markup=False)
+                console.print(f"      ({item.label}) {_mark(item.verified)} {item.summary}")
     if figures:
-        console.print("Figures:", markup=False)
+        console.print("Figures:")
         for figure in figures:
             console.print(f"  {figure.id} = {figure.render()} ({figure.reference}) "
-                          f"{_mark(figure.verified)}", markup=False)
-    console.print("[V] verified against an official source; [R] recalled, not yet verified.",
-                  markup=False)
+                          f"{_mark(figure.verified)}")
+    console.print("[V] verified against an official source; [R] recalled, not yet verified.")
 
 
 def list_articles(
@@ -86,8 +81,8 @@ def list_articles(
         return
     table = Table("Art.", "Chapter", "Title", "", box=None, show_edge=False)
     for article in articles:
-        table.add_row(str(article.number), article.chapter, escape(article.title),
-                      escape(_mark(article.verified)))
+        table.add_row(str(article.number), article.chapter, article.title,
+                      _mark(article.verified))
     console.print(table)
 
 
@@ -104,7 +99,7 @@ def list_figures(as_json: JsonOption = False) -> None:
         table.add_column(heading)
     for figure in figures:
         table.add_row(figure.id, figure.render(), figure.reference,
-                      escape(_mark(figure.verified)), escape(figure.note))
+                      _mark(figure.verified), figure.note)
     console.print(table)
 
 

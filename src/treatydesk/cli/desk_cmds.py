@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         """Create TREATYDESK_HOME, bring the database schema up to date and store the bundled
         status snapshot if none is stored. Safe to run again."""
         for line in init_desk(load_settings()):
-            console.print(line, markup=False)
+            console.print(line)
 
     @app.command("serve")
     def serve(
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         plural = "process" if workers == 1 else "processes"
         console.print(f"TreatyDesk on http://{shown}:{port}/  ({workers} worker {plural}; "
-                      "API docs: /docs; Ctrl+C stops)", markup=False)
+                      "API docs: /docs; Ctrl+C stops)")
         # brought up to date once here, so that the workers' own start-up migration (app
         # lifespan) finds nothing to do instead of racing each other on a fresh database
         migrate(load_settings())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from treatydesk.cli import (
     audit_cmds,
@@ -40,5 +41,6 @@ def run(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except TreatyDeskError as error:
-        err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", markup=True,
+                          highlight=False)
         sys.exit(EXIT_ERROR)

@@ -48,10 +48,10 @@ def create_command(
                     "admin": {"username": created.admin_username,
                               "password": created.admin_password}})
         return
-    console.print(f"created organisation {_line(created.organisation)}", markup=False)
+    console.print(f"created organisation {_line(created.organisation)}")
     console.print(
         f"FIRST SIGN-IN for {created.organisation.name} (shown once, hand it over securely): "
-        f"username {created.admin_username}  password {created.admin_password}", markup=False)
+        f"username {created.admin_username}  password {created.admin_password}")
 
 
 @org_app.command("list")
@@ -62,11 +62,10 @@ def list_command(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([view.public() for view in found])
     elif not found:
-        console.print("no organisations yet (`treatydesk init` creates the first one)",
-                      markup=False)
+        console.print("no organisations yet (`treatydesk init` creates the first one)")
     else:
         for view in found:
-            console.print(_line(view), markup=False)
+            console.print(_line(view))
 
 
 @org_app.command("rename")
@@ -81,7 +80,7 @@ def rename_command(
     if as_json:
         print_json(view.public())
     else:
-        console.print(f"renamed: {_line(view)}", markup=False)
+        console.print(f"renamed: {_line(view)}")
 
 
 def register(app: typer.Typer) -> None:

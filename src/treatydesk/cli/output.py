@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+#: control characters other than tab and line feed: a request or a status file may carry ESC
+#: or CR to drive the terminal or forge a line of output, so they are shown as escapes
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+class _SafeConsole(Console):
+    """A console that shows every string it prints (lines, table cells, titles) with control
+    characters escaped. Markup is off unless a call asks for it; such calls escape the values
+    they interpolate (rich.markup.escape)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(_visible(text), **kwargs)
+
+
+console = _SafeConsole(highlight=False, soft_wrap=True, markup=False)
+err_console = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def _default(value: Any) -> Any:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
+from rich.markup import escape
 
 from treatydesk.cli.common import JsonOption
 from treatydesk.cli.output import console, err_console, print_json
 from treatydesk.cooperation.contents import missing_contents
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
-from treatydesk.cooperation.request import parse_request
+from treatydesk.cooperation.request import MAX_REQUEST_BYTES, parse_request
 from treatydesk.cooperation.template import request_template
 from treatydesk.errors import ErrorItem, InvalidInput, NotFound, TreatyDeskError
 
@@ -31,13 +35,28 @@ def _kind(value: str) -> RequestKind:
 
 
 def read_request_file(path: Path) -> bytes:
-    """The raw bytes of a request file (or stdin for "-"), errors naming the file."""
+    """The raw bytes of a request file (or stdin for "-"), errors naming the file. At most one
+    byte more than a request may have is read, so the size check that follows refuses an
+    endless or huge input without reading it all; pipes and devices are refused by name (a
+    FIFO would block, /dev/zero never ends)."""
     if str(path) == "-":
-        return typer.get_binary_stream("stdin").read()
+        return typer.get_binary_stream("stdin").read(MAX_REQUEST_BYTES + 1)
     try:
-        return path.read_bytes()
+        with open_regular_file(path) as handle:
+            return handle.read(MAX_REQUEST_BYTES + 1)
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read file ({error.strerror or error})") from error
+
+
+@contextmanager
+def open_regular_file(path: Path) -> Iterator[BinaryIO]:
+    """`path` opened for reading once it is known to be a regular file (InvalidInput
+    otherwise; OSError when it cannot be read)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise InvalidInput(f"{path}: not a regular file (a directory, pipe or device); give a "
+                           "request file")
+    with path.open("rb") as handle:
+        yield handle
 
 
 @request_app.command("template")
@@ -78,13 +97,13 @@ def validate(
         })
     else:
         if error_message is not None:
-            err_console.print(f"[bold red]invalid:[/] {error_message}", markup=True)
+            err_console.print(f"[bold red]invalid:[/] {escape(error_message)}", markup=True)
             for item in problems:
-                err_console.print(f"  {item.location}: {item.message}", markup=False)
+                err_console.print(f"  {item.location}: {item.message}")
         for item in missing:
             err_console.print(
-                f"[yellow]missing[/] {item['field_path']} (Art {item['article']}): "
-                f"{item['what']}", markup=True)
+                f"[yellow]missing[/] {escape(item['field_path'])} (Art {item['article']}): "
+                f"{escape(item['what'])}", markup=True)
         if valid and kind is not None:
             articles = ", ".join(KIND_ARTICLES[RequestKind(kind)])
             console.print(f"valid: {source} is a complete {kind} request (Art {articles})")

@@ -49,22 +49,22 @@ def _print_import(result: status_service.ImportResult) -> None:
     if result.unchanged:
         console.print(
             f"{snapshot.treaty.reference}: identical to stored snapshot #{result.snapshot_id}; "
-            "nothing stored", markup=False,
+            "nothing stored",
         )
         return
     console.print(
         f"stored snapshot #{result.snapshot_id} of {snapshot.treaty.reference}: "
         f"{len(snapshot.participants)} participants from {snapshot.source}, retrieved "
-        f"{snapshot.retrieved_at.isoformat(timespec='seconds')}", markup=False,
+        f"{snapshot.retrieved_at.isoformat(timespec='seconds')}",
     )
     for warning in snapshot.warnings:
-        console.print(f"warning: {warning}", markup=False)
+        console.print(f"warning: {warning}")
     if result.diff is None:
-        console.print("first snapshot of this treaty: nothing to compare with", markup=False)
+        console.print("first snapshot of this treaty: nothing to compare with")
         return
-    console.print(f"changes since snapshot #{result.previous_id}:", markup=False)
+    console.print(f"changes since snapshot #{result.previous_id}:")
     for line in result.diff.lines():
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
 
 
 def register(app: typer.Typer) -> None:
@@ -143,10 +143,10 @@ def register(app: typer.Typer) -> None:
             return
         console.print(
             f"#{stored.old.id} ({stored.old.retrieved_at:%Y-%m-%d %H:%M}) -> "
-            f"#{stored.new.id} ({stored.new.retrieved_at:%Y-%m-%d %H:%M}):", markup=False,
+            f"#{stored.new.id} ({stored.new.retrieved_at:%Y-%m-%d %H:%M}):",
         )
         for line in stored.diff.lines():
-            console.print(f"  {line}", markup=False)
+            console.print(f"  {line}")
 
     @status_app.command("party")
     def party(
@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
                         "items": [info.as_dict() for info in page]})
             return
         if not page:
-            console.print("no snapshots stored", markup=False)
+            console.print("no snapshots stored")
             return
         table = Table("id", "treaty", "retrieved", "participants", "partial", "source")
         for info in page:
@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
                 str(info.participant_count), "yes" if info.partial else "no", info.source,
             )
         console.print(table)
-        console.print(f"{len(page)} of {total}", markup=False)
+        console.print(f"{len(page)} of {total}")
 
 
 def _print_report(report: status_service.StatusReport) -> None:
@@ -216,7 +216,7 @@ def _print_report(report: status_service.StatusReport) -> None:
     rule = report.article
     counts = report.counts()
     title = f"{report.snapshot.treaty.title} ({report.snapshot.treaty.reference})"
-    console.print(title, markup=False, style="bold")
+    console.print(title, style="bold")
     if report.in_force:
         state = f"in force since {_shown(position.date_in_force)}"
     elif position.date_in_force is not None:
@@ -225,22 +225,22 @@ def _print_report(report: status_service.StatusReport) -> None:
         state = f"not in force on {report.on}"
     console.print(
         f"Entry into force ({rule}): {position.counted} of {position.threshold} instruments "
-        f"counted, {position.missing} missing; {state}", markup=False,
+        f"counted, {position.missing} missing; {state}",
     )
     by_kind = ", ".join(f"{kind} {n}" for kind, n in counts["consents_by_kind"].items() if n)
     console.print(
         f"Signatories: {counts['signatories']}; consents to be bound: {counts['consents']}"
         f"{f' ({by_kind})' if by_kind else ''}; in force for {counts['in_force_for']} "
-        f"on {report.on}", markup=False,
+        f"on {report.on}",
     )
     info = report.info
     partial = "PARTIAL snapshot" if info.partial else "snapshot"
     console.print(
         f"{partial} #{info.id} from {info.source}, as of {info.retrieved_at:%Y-%m-%d %H:%M} UTC"
-        f"{f'. {info.remark}' if info.remark else ''}", markup=False,
+        f"{f'. {info.remark}' if info.remark else ''}",
     )
     for warning in report.snapshot.warnings:
-        console.print(f"warning: {warning}", markup=False)
+        console.print(f"warning: {warning}")
     table = Table("participant", "signature", "consent", "kind", "in force from")
     for standing in report.standings:
         table.add_row(
@@ -258,32 +258,31 @@ def _print_participant(detail: dict[str, object]) -> None:
             continue
         if isinstance(value, list):
             value = "; ".join(str(item) for item in value) or None
-        console.print(f"{key.replace('_', ' ')}: {'-' if value is None else value}", markup=False)
+        console.print(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
     footnotes = detail.get("footnotes")
     if isinstance(footnotes, list) and footnotes:
-        console.print("footnotes:", markup=False)
+        console.print("footnotes:")
         for note in footnotes:
-            console.print(f"  [{note['marker']}] {note['text'] or '(no text in the record)'}",
-                          markup=False)
+            console.print(f"  [{note['marker']}] {note['text'] or '(no text in the record)'}")
     declarations = detail.get("declarations")
     if isinstance(declarations, list) and declarations:
-        console.print("declarations:", markup=False)
+        console.print("declarations:")
         for item in declarations:
             articles = ", ".join(item["articles"]) or "none named"
             kind = "reservation" if item["is_reservation"] else item["section"]
-            console.print(f"  - {kind} (articles: {articles}): {item['text']}", markup=False)
+            console.print(f"  - {kind} (articles: {articles}): {item['text']}")
 
 
 def _print_projection(data: dict[str, Any]) -> None:
     progress = "threshold reached" if data["reached"] else f"{data['missing']} missing"
     console.print(
         f"{data['reference']}: {data['counted']} of {data['threshold']} instruments counted on "
-        f"{data['today']}; {progress}", markup=False,
+        f"{data['today']}; {progress}",
     )
     for estimate in data["estimates"]:
         console.print(
             f"  {estimate['label']}: {estimate['threshold_date'] or 'no estimate'} "
-            f"({estimate['note']})", markup=False,
+            f"({estimate['note']})",
         )
     for key, label in (("threshold_instrument", "threshold instrument"),
                        ("entry_into_force", "entry into force")):
@@ -291,7 +290,7 @@ def _print_projection(data: dict[str, Any]) -> None:
         if span:
             console.print(
                 f"{label}: earliest {span['earliest']}, likely {span['likely']}, latest "
-                f"{span['latest']}", markup=False,
+                f"{span['latest']}",
             )
-    console.print(f"method: {data['method']}", markup=False)
-    console.print(f"caveat: {data['caveat']}", markup=False)
+    console.print(f"method: {data['method']}")
+    console.print(f"caveat: {data['caveat']}")

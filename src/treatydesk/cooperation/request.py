@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    model_validator,
+)
 
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestEnum, RequestKind
 from treatydesk.errors import ErrorItem, InvalidInput, PayloadTooLarge
@@ -40,8 +49,32 @@ def cite(description: str, article: str, **extra: Any) -> Any:
 #: ISO 3166-1 alpha-3 (upper case; user-assigned XAA..XZZ allowed for examples) or a lower-case
 #: slug for participants without one (e.g. "european-union")
 PartyKey = Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|[a-z][a-z0-9-]{1,62})$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=_SHORT)]
-LongText = Annotated[str, Field(min_length=1, max_length=_LONG)]
+#: no control characters: shown on a terminal or in a log, they can forge lines or drive the
+#: terminal (ESC, CR); passages of text may keep tabs and line breaks
+_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_PASSAGE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_CONTROL_PATTERNS = {_ONE_LINE: "", _PASSAGE: " other than tabs and line breaks"}
+Line = Annotated[str, Field(pattern=_ONE_LINE)]
+Passage = Annotated[str, Field(pattern=_PASSAGE)]
+ShortText = Annotated[str, Field(min_length=1, max_length=_SHORT, pattern=_ONE_LINE)]
+LongText = Annotated[str, Field(min_length=1, max_length=_LONG, pattern=_PASSAGE)]
+# Numbers and flags are taken as written: no true as 1 year, no "yes" (YAML's true) as a
+# number, no NaN
+Years = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Flag = Annotated[bool, Strict()]
+Whole = Annotated[int, Strict()]
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic alone would read 0 or "20270301" as a Unix time
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value) or isinstance(value, dt.date):
+        return value
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+#: a calendar date written YYYY-MM-DD
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class _Model(BaseModel):
@@ -124,7 +157,7 @@ class DataCategory(RequestEnum):
 class Authority(_Model):
     name: ShortText = cite("Name of the authority", "40(15)(a)")
     country: PartyKey | None = cite("Party the authority belongs to", "40(15)(a)", default=None)
-    contact: str | None = cite("How to reach the authority (office, e-mail, phone)", "40(15)(a)",
+    contact: Line | None = cite("How to reach the authority (office, e-mail, phone)", "40(15)(a)",
                                default=None, max_length=_SHORT)
 
 
@@ -133,7 +166,7 @@ class Proceeding(_Model):
         "Whether an investigation, a prosecution or judicial proceedings", "40(15)(b)")
     subject_matter: LongText = cite(
         "Subject matter and nature of the investigation, prosecution or proceeding", "40(15)(b)")
-    case_reference: str | None = cite("The conducting authority's file number", "40(15)(b)",
+    case_reference: Line | None = cite("The conducting authority's file number", "40(15)(b)",
                                       default=None, max_length=_SHORT)
 
 
@@ -143,17 +176,17 @@ class Offence(_Model):
         "What the person is said to have done, in plain words; dual criminality is judged on this "
         "conduct, not on the label", "35(2)")
     legal_provision: ShortText = cite("Provision of the requesting State's law", "40(15)(b)")
-    max_penalty_years: float | None = cite(
+    max_penalty_years: Years | None = cite(
         "Maximum deprivation of liberty for the offence in the requesting State, in years "
         "(serious crime is at least the threshold of 2(h))", "2(h)", default=None, ge=0, le=200)
-    max_penalty_life: bool = cite("Punishable by life imprisonment (a more serious penalty)",
+    max_penalty_life: Flag = cite("Punishable by life imprisonment (a more serious penalty)",
                                   "2(h)", default=False)
-    claimed_convention_article: int | None = cite(
+    claimed_convention_article: Whole | None = cite(
         "Convention offence (Arts 7-17) the requester says the conduct amounts to", "35(1)(a)",
         default=None, ge=7, le=17)
-    claimed_serious_crime: bool = cite(
+    claimed_serious_crime: Flag = cite(
         "The requester says the offence is a serious crime", "35(1)(c)", default=False)
-    involves_fiscal_matters: bool = cite(
+    involves_fiscal_matters: Flag = cite(
         "The offence also involves fiscal matters (no ground to refuse on that alone)", "40(23)",
         default=False)
 
@@ -164,7 +197,7 @@ class Subject(_Model):
                                        "40(15)(e)")
     role: SubjectRole = cite("Role of the person, account or item in the case", "40(15)(e)")
     nationality: PartyKey | None = cite("Nationality where known", "40(15)(e)", default=None)
-    location: str | None = cite("Location where known", "40(15)(e)", default=None,
+    location: Line | None = cite("Location where known", "40(15)(e)", default=None,
                                 max_length=_SHORT)
     profile_flags: list[ProfileFlag] = cite(
         "What is known about the person that calls for human-rights review", "40(22)",
@@ -173,12 +206,12 @@ class Subject(_Model):
 
 class DataRequest(_Model):
     category: DataCategory = cite("Category of data (subscriber, traffic, content)", "2(c)")
-    description: str | None = cite("The data sought, precisely", "40(15)(d)", default=None,
+    description: Passage | None = cite("The data sought, precisely", "40(15)(d)", default=None,
                                    max_length=_LONG)
-    from_date: dt.date | None = cite("First day of the period the data covers", "24",
+    from_date: IsoDate | None = cite("First day of the period the data covers", "24",
                                      default=None)
-    to_date: dt.date | None = cite("Last day of the period the data covers", "24", default=None)
-    justification: str | None = cite(
+    to_date: IsoDate | None = cite("Last day of the period the data covers", "24", default=None)
+    justification: Passage | None = cite(
         "Why this data is needed and how it relates to the offence", "42(2)(c)", default=None,
         max_length=_LONG)
 
@@ -190,25 +223,25 @@ class DataRequest(_Model):
 
 
 class PreservationDetails(_Model):
-    data_custodian: str | None = cite(
+    data_custodian: Line | None = cite(
         "Service provider or other custodian holding the data", "42(2)(d)", default=None,
         max_length=_SHORT)
-    data_location: str | None = cite("Where the data is held, if known", "42(2)(d)", default=None,
+    data_location: Line | None = cite("Where the data is held, if known", "42(2)(d)", default=None,
                                      max_length=_SHORT)
-    necessity: str | None = cite("Why the data must be preserved quickly", "42(2)(e)",
+    necessity: Passage | None = cite("Why the data must be preserved quickly", "42(2)(e)",
                                  default=None, max_length=_LONG)
-    mla_to_follow: bool = cite(
+    mla_to_follow: Flag = cite(
         "The requester intends to follow up with a request for search, seizure or disclosure",
         "42(2)(f)", default=False)
-    duration_days: int | None = cite(
+    duration_days: Whole | None = cite(
         "Preservation period asked (the Convention's minimum is in convention figures)", "42(7)",
         default=None, ge=1, le=3650)
 
 
 class CollectionPeriod(_Model):
-    start: dt.date = cite("First day of collection", "45(3)(f)")
-    end: dt.date = cite("Last day of collection", "45(3)(f)")
-    justification: str | None = cite("Why collection must last this long", "45(3)(f)",
+    start: IsoDate = cite("First day of collection", "45(3)(f)")
+    end: IsoDate = cite("Last day of collection", "45(3)(f)")
+    justification: Passage | None = cite("Why collection must last this long", "45(3)(f)",
                                      default=None, max_length=_LONG)
 
     @model_validator(mode="after")
@@ -219,11 +252,11 @@ class CollectionPeriod(_Model):
 
 
 class ExtraditionDetails(_Model):
-    warrant_reference: str | None = cite("Arrest warrant or judgment the request rests on", "37",
+    warrant_reference: Line | None = cite("Arrest warrant or judgment the request rests on", "37",
                                          default=None, max_length=_SHORT)
-    person_location: str | None = cite("Where the person sought is believed to be", "37",
+    person_location: Line | None = cite("Where the person sought is believed to be", "37",
                                        default=None, max_length=_SHORT)
-    sentence_remaining_years: float | None = cite(
+    sentence_remaining_years: Years | None = cite(
         "For a convicted person, the part of the sentence still to be served", "37",
         default=None, ge=0, le=200)
 
@@ -231,7 +264,7 @@ class ExtraditionDetails(_Model):
 class LinkedRequest(_Model):
     reference: ShortText = cite("Reference of the earlier request", "42")
     kind: RequestKind = cite("Kind of the earlier request (e.g. a preservation before MLA)", "42")
-    date: dt.date | None = cite("Date of the earlier request", "42", default=None)
+    date: IsoDate | None = cite("Date of the earlier request", "42", default=None)
 
 
 class Attachment(_Model):
@@ -239,7 +272,7 @@ class Attachment(_Model):
     media_type: str = cite("Media type, e.g. application/pdf", "40(14)",
                            pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$", max_length=100)
     sha256: str = cite("SHA-256 of the file, hex", "40(14)", pattern=r"^[0-9a-f]{64}$")
-    size: int = cite("Size in bytes", "40(14)", ge=0)
+    size: Whole = cite("Size in bytes", "40(14)", ge=0)
 
 
 class CooperationRequest(_Model):
@@ -260,17 +293,17 @@ class CooperationRequest(_Model):
     channel: Channel = cite("Channel the request travels by", "40(13)")
     language: str = cite("Language of the request (ISO 639 code)", "40(14)",
                          pattern=r"^[a-z]{2,3}$")
-    date: dt.date = cite("Date of the request", "40(14)")
+    date: IsoDate = cite("Date of the request", "40(14)")
     urgency: Urgency = cite("Ordinary, urgent, or an emergency within 2(o)", "2(o)",
                             default=Urgency.ORDINARY)
-    emergency_justification: str | None = cite(
+    emergency_justification: Passage | None = cite(
         "The significant and imminent risk to the life or safety of a person", "2(o)",
         default=None, max_length=_LONG)
-    deadline: dt.date | None = cite("Date by which execution is asked, with reasons in facts",
+    deadline: IsoDate | None = cite("Date by which execution is asked, with reasons in facts",
                                     "40(25)", default=None)
     offences: list[Offence] = cite("Offences as the requesting State describes them", "35(1)",
                                    default_factory=list, max_length=50)
-    facts_summary: str | None = cite("Summary of the relevant facts", "40(15)(c)", default=None,
+    facts_summary: Passage | None = cite("Summary of the relevant facts", "40(15)(c)", default=None,
                                      max_length=_LONG)
     subjects: list[Subject] = cite("Persons, accounts and items concerned", "40(15)(e)",
                                    default_factory=list, max_length=_MANY)
@@ -278,13 +311,13 @@ class CooperationRequest(_Model):
                                              default_factory=list, max_length=_MANY)
     measures_sought: list[ShortText] = cite("The assistance sought", "40(15)(d)",
                                             default_factory=list, max_length=50)
-    procedure_wishes: str | None = cite("Any particular procedure the requester wishes",
+    procedure_wishes: Passage | None = cite("Any particular procedure the requester wishes",
                                         "40(15)(d)", default=None, max_length=_LONG)
-    purpose: str | None = cite("Purpose for which the evidence or action is sought", "40(15)(f)",
-                               default=None, max_length=_LONG)
-    confidentiality: bool = cite("The requester asks that the request be kept confidential",
+    purpose: Passage | None = cite("Purpose for which the evidence or action is sought",
+                                   "40(15)(f)", default=None, max_length=_LONG)
+    confidentiality: Flag = cite("The requester asks that the request be kept confidential",
                                  "40(20)", default=False)
-    non_notification: bool = cite("The user is not to be notified", "42(2)", default=False)
+    non_notification: Flag = cite("The user is not to be notified", "42(2)", default=False)
     linked_requests: list[LinkedRequest] = cite("Earlier requests this one follows", "42",
                                                 default_factory=list, max_length=50)
     preservation: PreservationDetails | None = cite("Details of a preservation request", "42",
@@ -331,6 +364,10 @@ def _error_items(error: ValidationError) -> list[ErrorItem]:
             message = "unknown field (not part of the request model)"
         elif kind == "missing":
             message = "required field is missing"
+        elif kind == "string_pattern_mismatch" and (
+                detail.get("ctx", {}).get("pattern") in _CONTROL_PATTERNS):
+            allowed = _CONTROL_PATTERNS[detail["ctx"]["pattern"]]
+            message = f"contains a control character{allowed}, which is not allowed"
         else:
             message = str(detail["msg"]).removeprefix("Value error, ")
         items.append(ErrorItem(json_path(loc), message))
@@ -397,10 +434,66 @@ def decode_json(raw: bytes | str, *, source: str) -> Any:
     if _max_bracket_depth(text) > MAX_JSON_DEPTH:
         raise InvalidInput(f"{source}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant,
+                          parse_int=_bounded_int, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise InvalidInput(
             f"{source}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})") from error
+    except _JsonValueError as error:
+        raise InvalidInput(f"{source}:{_position(text, error.token)}: {error}") from error
+
+
+#: most digits a number in a request may have (no field needs more; Python refuses to read
+#: integers of thousands of digits at all)
+_MAX_DIGITS = 30
+
+
+class _JsonValueError(ValueError):
+    """Well-formed JSON that no request may hold; `token` is the text to point at."""
+
+    def __init__(self, message: str, token: str) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # the last of two equal keys would silently win: a reader of the file sees the first
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JsonValueError(
+                f"duplicate key {key!r} in one object; each field may appear once",
+                json.dumps(key, ensure_ascii=False))
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonValueError(f"{name} is not a number JSON allows", name)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise _JsonValueError(f"a number of {len(text.lstrip('-'))} digits; at most "
+                              f"{_MAX_DIGITS} are accepted", text)
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _JsonValueError(f"{text[:40]} is too large a number", text)
+    return value
+
+
+def _position(text: str, token: str) -> str:
+    """line:column of the last occurrence of `token` (a duplicate key is its second use; other
+    tokens occur once in the usual case), for the message."""
+    at = text.rfind(token)
+    if at < 0:
+        return "?"
+    line = text.count("\n", 0, at) + 1
+    return f"{line}:{at - (text.rfind(chr(10), 0, at) + 1) + 1}"
 
 
 def validate_request_data(data: Any, *, source: str = "request") -> CooperationRequest:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,8 @@ INDICATOR_COLUMNS = ("party", "indicator", "value", "scale", "source", "date")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a NaN penalty or indicator would compare false with everything
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Contact(_Model):
@@ -180,6 +182,8 @@ def load_indicators(path: Path | str, *, text: str | None = None) -> dict[str, l
         try:
             number = float(values["value"])
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
             errors.append(ErrorItem(where, f"value {values['value']!r} is not a number"))
             continue
         try:

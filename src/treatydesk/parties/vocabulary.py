@@ -13,21 +13,35 @@ with a letter, a digit or `?`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, AnyStr
 
 from pydantic import AfterValidator
 
+#: the invisible format characters (Unicode category Cf: soft hyphen, zero-width space and
+#: joiners, direction marks...); placed inside a word they would hide it from every vocabulary
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+
 
 def normalise(text: str) -> str:
-    """Lower case, whitespace collapsed: the form every vocabulary is matched against."""
-    if (text.isascii() and text.isprintable() and "  " not in text
-            and not text.startswith(" ") and not text.endswith(" ")):
-        # the common case, checked by C scans: printable ASCII holds no whitespace but the
-        # space, so with no run of spaces and none at either end there is nothing to collapse
-        # (splitting into words and joining them again allocates every word)
-        return text.lower()
+    """Lower case, whitespace collapsed, compatibility forms folded (NFKC: fullwidth letters,
+    ligatures) and invisible format characters removed: the form every vocabulary is matched
+    against."""
+    if text.isascii():
+        if (text.isprintable() and "  " not in text
+                and not text.startswith(" ") and not text.endswith(" ")):
+            # the common case, checked by C scans: printable ASCII holds no whitespace but the
+            # space, so with no run of spaces and none at either end there is nothing to
+            # collapse (splitting into words and joining them again allocates every word)
+            return text.lower()
+    else:
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return " ".join(text.lower().split())
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from treatydesk.cooperation.kinds import RequestKind
-from treatydesk.cooperation.request import PartyKey
+from treatydesk.cooperation.request import Flag, PartyKey, Whole
 from treatydesk.datafile import load_yaml, parse_model
 from treatydesk.errors import DataFileError
 
@@ -32,7 +32,9 @@ _SWAPPED: dict[str, Callable[[float, float], bool]] = {
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN would compare false with everything, silently turning a threshold off
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
 
 
 class IndicatorThreshold(_Model):
@@ -53,15 +55,15 @@ class IndicatorThreshold(_Model):
 class PolicyReservations(_Model):
     """The desk's own reservations; they add to those in its party's profile."""
 
-    misuse_of_devices_11_3: bool = False
-    preservation_dual_criminality_42: bool = False
+    misuse_of_devices_11_3: Flag = False
+    preservation_dual_criminality_42: Flag = False
 
 
 class PolicyPack(_Model):
     name: str = Field(min_length=1)
     #: the party whose desk applies this pack; None for a generic pack
     party: PartyKey | None = None
-    example: bool = False
+    example: Flag = False
     description: str | None = None
     dual_criminality_required_for: list[RequestKind] = Field(default_factory=list)
     reservations: PolicyReservations = Field(default_factory=PolicyReservations)
@@ -70,11 +72,11 @@ class PolicyPack(_Model):
     #: replaces the languages of the requested party's profile when given (40(14))
     accepted_languages: list[str] | None = None
     #: longest period of stored data asked without a warning (24(2): limits on scope)
-    max_data_period_days: int = Field(default=366, ge=1, le=36_500)
+    max_data_period_days: Whole = Field(default=366, ge=1, le=36_500)
     #: longest real-time collection or interception without a warning (45(3)(f), 46(2)(f))
-    max_collection_days: int = Field(default=90, ge=1, le=3650)
+    max_collection_days: Whole = Field(default=90, ge=1, le=3650)
     #: more persons or accounts than this in one request make a reviewer look (24(2))
-    max_subjects: int = Field(default=25, ge=1, le=10_000)
+    max_subjects: Whole = Field(default=25, ge=1, le=10_000)
 
     # lookups the engine reads on every request, computed once per pack (cached_property
     # keeps them in the instance dict: a plain attribute read in the hot path). model_copy

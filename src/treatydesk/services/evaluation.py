@@ -20,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
+
 from treatydesk.cooperation.request import CooperationRequest
 from treatydesk.errors import NotFound
 from treatydesk.parties.profile import PartyProfile
@@ -105,6 +107,16 @@ class Evaluation:
         return {**self.decision.as_record(), "inputs": list(self.notes)}
 
 
+def _did_you_mean(key: str, standings: Mapping[str, Standing]) -> str:
+    """The closest keys on the status record, for a party key that has no profile ("xab" is
+    not XAB: keys of States are upper case)."""
+    if key in standings:
+        return ""
+    close = process.extract(key, list(standings), processor=str.casefold, limit=3,
+                            score_cutoff=60)
+    return f"; did you mean {', '.join(match[0] for match in close)}?" if close else ""
+
+
 def evaluate_request(
     request: CooperationRequest,
     *,
@@ -124,11 +136,12 @@ def evaluate_request(
             name=standing.name if standing is not None else request.requested_party)
         found.append(f"no profile of the requested party {request.requested_party}: checked "
                      "against an empty profile (languages, channels, reservations and offence "
-                     "catalogue unknown)")
+                     f"catalogue unknown){_did_you_mean(request.requested_party, standings)}")
     requesting = profile_of(request.requesting_party)
     if requesting is None:
         found.append(f"no profile of the requesting party {request.requesting_party} "
-                     "(its indicators cannot be weighed)")
+                     "(its indicators cannot be weighed)"
+                     f"{_did_you_mean(request.requesting_party, standings)}")
     if policy is None:
         policy = CONVENTION_ONLY_POLICY
         found.append("no policy pack: only the Convention's own rules were applied")

@@ -122,6 +122,17 @@ def required_paths(kind: RequestKind) -> dict[str, str]:
     return found
 
 
+def _number(raw: str) -> int | float | str:
+    """A number field's text as JSON would give it (the model takes numbers strictly); text
+    that is no number is passed on for the model to name."""
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            continue
+    return raw
+
+
 def form_fields(kind: RequestKind, values: Mapping[str, Any]) -> list[FormField]:
     return _build(CooperationRequest, "", values, required_paths(kind))
 
@@ -151,6 +162,8 @@ def parse_form(kind: RequestKind, form: Mapping[str, str]) -> tuple[dict[str, An
                 continue
             if item.widget == "lines":
                 out[key] = [line.strip() for line in raw.splitlines() if line.strip()]
+            elif item.widget == "number":
+                out[key] = _number(raw)
             elif item.widget == "json":
                 try:
                     out[key] = json.loads(raw)
