@@ -99,6 +99,13 @@ class SourceUnavailable(TreatyDeskError):
     http_status = 502
 
 
+class DatabaseBusy(TreatyDeskError):
+    """Another program holds the database's write lock for longer than a writer waits."""
+
+    code = "database_busy"
+    http_status = 503
+
+
 class TransitionNotAllowed(TreatyDeskError):
     """A case lifecycle transition that the state machine forbids; lists the allowed ones."""
 

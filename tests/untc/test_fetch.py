@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -97,3 +98,39 @@ def test_network_failures(exception: Exception, words: str) -> None:
         raise exception
     with pytest.raises(SourceUnavailable, match=words):
         read_source(XVIII_16_URL, max_bytes=1000, client=client(handler), timeout=5)
+
+
+def test_a_redirect_loop_is_unavailable_not_a_crash() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(
+        lambda request: httpx.Response(302, headers={"location": str(request.url)})),
+        follow_redirects=True)
+    with pytest.raises(SourceUnavailable, match="too many redirects"):
+        read_source("https://example.org/loop.xml", max_bytes=10_000, client=http)
+
+
+def test_a_trickling_server_is_stopped_by_the_overall_deadline() -> None:
+    # each chunk comes well within the per-read timeout; the whole answer does not
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"<"
+            for _ in range(50):
+                time.sleep(0.02)
+                yield b" "
+
+    http = client(lambda request: httpx.Response(
+        200, stream=Trickle(), headers={"content-type": "text/xml"}))
+    with pytest.raises(SourceUnavailable, match="no complete answer within 0.2 s"):
+        read_source("https://example.org/slow.xml", max_bytes=10_000, client=http,
+                    timeout=0.05)
+
+
+def test_an_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.xml"
+    path.write_bytes(XML)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)  # root reads any mode, so the error is staged
+    with pytest.raises(InvalidInput, match="locked.xml: cannot read file"):
+        read_source(str(path), max_bytes=10_000_000)

@@ -23,7 +23,8 @@ def _mark(verified: bool) -> str:
 
 def _article_number(text: str, count: int) -> int:
     cleaned = text.strip()
-    if not cleaned.isdigit():
+    # ASCII digits only ("²" is a digit to isdigit, not to int), and few of them
+    if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 4):
         raise InvalidInput(f"article must be a number from 1 to {count}, got {text!r}")
     return int(cleaned)
 

@@ -17,7 +17,7 @@ from rich.text import Text
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
@@ -27,7 +27,7 @@ class _SafeConsole(Console):
     they interpolate (rich.markup.escape)."""
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(_visible(text), **kwargs)
+        return super().render_str(visible(text), **kwargs)
 
 
 console = _SafeConsole(highlight=False, soft_wrap=True, markup=False)

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from treatydesk.cli.common import JsonOption, open_database
-from treatydesk.cli.output import console, print_json
+from treatydesk.cli.output import console, print_json, visible
 from treatydesk.errors import InvalidInput
 from treatydesk.services import status as status_service
 from treatydesk.status.participants import find_participant
@@ -31,13 +31,36 @@ TREATY_OPTION = typer.Option(DEFAULT_TREATY, "--treaty", help="Depositary refere
 CSV_COLUMNS = ("key", "name", "is_reio", "signature", "consent", "consent_kind", "in_force_from")
 
 
+#: the days the status views compute for (entry-into-force dates run 90 days and more past
+#: the day asked; the calendar ends in 9999)
+_DAYS = (date(1900, 1, 1), date(2200, 12, 31))
+#: the largest snapshot id or offset (SQLite's integers are 64-bit)
+_MAX_ID = 2**63 - 1
+
+
 def _day(text: str | None, option: str) -> date:
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{option}: {text!r} is not a date (expected YYYY-MM-DD)") from None
+    if not _DAYS[0] <= day <= _DAYS[1]:
+        raise InvalidInput(f"{option}: {text} is outside {_DAYS[0]} to {_DAYS[1]}")
+    return day
+
+
+def _in_range(name: str, value: int | None, least: int) -> None:
+    """Ids and offsets within what the database stores (64-bit integers)."""
+    if value is not None and not least <= value <= _MAX_ID:
+        raise InvalidInput(f"{name} {value} is out of range ({least} to {_MAX_ID})")
+
+
+def _csv_cell(value: object) -> str:
+    """A cell as a spreadsheet may open it safely: control characters escaped, and text that
+    would start a formula (= + - @) quoted with a leading apostrophe (OWASP's advice)."""
+    text = visible("" if value is None else str(value))
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _shown(value: date | None) -> str:
@@ -100,7 +123,7 @@ def register(app: typer.Typer) -> None:
             writer.writerow(CSV_COLUMNS)
             for standing in report.standings:
                 row = status_service.standing_dict(standing)
-                writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+                writer.writerow([_csv_cell(row[c]) for c in CSV_COLUMNS])
             return
         _print_report(report)
 
@@ -136,6 +159,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """What changed between two stored snapshots."""
+        for name, value in (("old snapshot id", old), ("new snapshot id", new)):
+            _in_range(name, value, 1)
         with open_database() as db, db.reading() as session:
             stored = status_service.diff_stored(session, treaty=treaty, old_id=old, new_id=new)
         if as_json:
@@ -190,6 +215,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Stored snapshots, newest first, with their ids."""
+        _in_range("--offset", offset, 0)
         with open_database() as db, db.reading() as session:
             page, total = status_repo.list_snapshots(
                 session, treaty=treaty, limit=limit, offset=offset

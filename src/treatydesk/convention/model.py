@@ -82,7 +82,9 @@ def format_reference(article: int, labels: tuple[str, ...]) -> str:
 def chapter_numeral(chapter: str) -> str:
     """Accepts "V", "v" or "5" and returns "V"; InvalidInput for anything outside I-IX."""
     text = chapter.strip().upper()
-    if text.isdigit() and 1 <= int(text) <= len(CHAPTER_NUMERALS):
+    # ASCII digits only ("²" is a digit to isdigit, not to int), and few of them
+    if text.isascii() and text.isdigit() and len(text) <= 2 and 1 <= int(text) <= len(
+            CHAPTER_NUMERALS):
         return CHAPTER_NUMERALS[int(text) - 1]
     if text in CHAPTER_NUMERALS:
         return text

@@ -148,6 +148,9 @@ def diff_stored(
     assert old_id is not None and new_id is not None
     old_info = status_repo.get_snapshot_info(session, snapshot_id=old_id)
     new_info = status_repo.get_snapshot_info(session, snapshot_id=new_id)
+    if old_info.treaty != new_info.treaty:
+        raise InvalidInput(f"snapshot #{old_id} is of {old_info.treaty} and #{new_id} of "
+                           f"{new_info.treaty}: only snapshots of one treaty can be compared")
     diff = diff_snapshots(
         status_repo.get_snapshot(session, snapshot_id=old_id),
         status_repo.get_snapshot(session, snapshot_id=new_id),

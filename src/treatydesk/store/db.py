@@ -12,8 +12,10 @@ from typing import IO
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from treatydesk.errors import DatabaseBusy
 from treatydesk.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -119,8 +121,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One operation, one transaction: everything commits together or nothing does."""
-        with self._write_gate(), self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._write_gate(), self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            # SQLite's busy timeout ran out: another program (not a TreatyDesk writer, which
+            # queues at the gate) kept the write lock
+            if "locked" not in str(error.orig):
+                raise
+            raise DatabaseBusy("the database is busy: another program holds its write lock; "
+                               "nothing was written, try again") from error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -9,6 +9,7 @@ page) becomes SourceUnavailable, and nothing downstream is changed.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +24,9 @@ XVIII_16_URL = (
     "https://treaties.un.org/doc/Publication/MTDSG/Volume%20II/Chapter%20XVIII/XVIII-16.en.xml"
 )
 
+#: the whole download may take this many times the per-read timeout
+_TOTAL_SECONDS_PER_TIMEOUT = 4
+
 _HTML_START = re.compile(rb"(?i)\A(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html[\s>])")
 _XML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<")
 
@@ -33,6 +37,8 @@ def read_source(
 ) -> tuple[bytes, str]:
     """The bytes of a status file and a description of where they came from (the path made
     absolute, or the URL)."""
+    if not path_or_url.strip():
+        raise InvalidInput("no file given: expected the path of a status file or a URL")
     scheme = urlsplit(path_or_url).scheme.lower()
     if scheme in ("http", "https"):
         data = _download(path_or_url, max_bytes=max_bytes, client=client, timeout=timeout)
@@ -45,6 +51,8 @@ def read_source(
 
 
 def _read_file(path: Path, *, max_bytes: int) -> tuple[bytes, str]:
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a directory; expected a status file")
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     size = path.stat().st_size
@@ -52,9 +60,12 @@ def _read_file(path: Path, *, max_bytes: int) -> tuple[bytes, str]:
         raise StatusImportError(
             f"{path}: {size} bytes is more than the limit of {max_bytes} bytes for a status file"
         )
-    with path.open("rb") as handle:
-        # read one byte past the cap in case the file grew since stat()
-        data = handle.read(max_bytes + 1)
+    try:
+        with path.open("rb") as handle:
+            # read one byte past the cap in case the file grew since stat()
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read file ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
         raise StatusImportError(
             f"{path}: more than the limit of {max_bytes} bytes for a status file"
@@ -88,7 +99,15 @@ def _download(
                 )
             chunks: list[bytes] = []
             received = 0
+            # the timeout bounds each read; this bounds the whole download (a server may
+            # trickle one byte every few seconds forever)
+            deadline = time.monotonic() + _TOTAL_SECONDS_PER_TIMEOUT * timeout
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise SourceUnavailable(
+                        f"{url}: no complete answer within "
+                        f"{_TOTAL_SECONDS_PER_TIMEOUT * timeout:g} s; download stopped, "
+                        "nothing was changed")
                 received += len(chunk)
                 if received > max_bytes:
                     raise StatusImportError(
@@ -96,6 +115,8 @@ def _download(
                         "download stopped"
                     )
                 chunks.append(chunk)
+    except httpx.TooManyRedirects as exc:
+        raise SourceUnavailable(f"{url}: too many redirects ({exc}); nothing was changed") from exc
     except httpx.TimeoutException as exc:
         raise SourceUnavailable(f"{url}: no answer within {timeout:g} s ({exc})") from exc
     except httpx.TransportError as exc:

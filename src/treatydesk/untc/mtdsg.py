@@ -47,22 +47,34 @@ SECTION_TAGS: dict[str, DeclarationSection] = {
     "TerritorialApplications": DeclarationSection.TERRITORIAL_APPLICATIONS,
 }
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+#: English month names in full or as their three-letter abbreviation (and "sept")
 _MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        start=1,
-    )
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
 }
-# "25 Oct 2025", "25 October 2025", "12 Mar 2004 a", "1 Jan 2020AA"
-_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4}) ?([A-Za-z]{1,2})?")
-# footnote markers the depositary sometimes leaves entity-escaped in the text
-_ESCAPED_MARKER = re.compile(r"<superscript>\s*([^<]*?)\s*</superscript>")
-_LEADING_ESCAPED_MARKER = re.compile(r"\s*<superscript>\s*([^<]*?)\s*</superscript>\s*")
+#: the years a depositary date may fall in (the League of Nations' treaties to well after now)
+_YEARS = range(1900, 2201)
+# "25 Oct 2025", "25 October 2025", "12 Mar 2004 a", "1 Jan 2020AA"; ASCII digits only
+_DATE = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3,9})\.? ([0-9]{4}) ?([A-Za-z]{1,2})?")
+# footnote markers the depositary sometimes leaves entity-escaped in the text; the marker is
+# stripped afterwards: optional spaces on both sides of a lazy group made the regex engine
+# try every split of a long run of spaces (a few kilobytes took minutes)
+_ESCAPED_MARKER = re.compile(r"<superscript>([^<]*+)</superscript>")
+_LEADING_ESCAPED_MARKER = re.compile(r"\s*+<superscript>([^<]*+)</superscript>")
 _LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
 _FIRST_INTEGER = re.compile(r"\d+")
 #: most digits a header count of signatories or parties may have
 _COUNT_DIGITS = 4
+#: most rows a participant table may have: no treaty has more participants than there are
+#: States and organisations (fewer than 250); a file with thousands is damaged or hostile
+MAX_PARTICIPANTS = 1000
+#: longest column label read (labels are a few words; regexes run on them)
+_MAX_LABEL = 500
+#: most problems of one file listed one by one (the rest are counted)
+_MAX_LISTED = 50
 _TITLE_NUMBER = re.compile(r"\s*(\d+)\s*\.\s*")
 _CHAPTER = re.compile(r"(?i)\s*chapter\s+([IVXLC]+)\b")
 _HTML_START = re.compile(rb"(?i)<!doctype\s+html|<html[\s>]")
@@ -85,9 +97,12 @@ def parse_mtdsg_date(text: str, *, where: str) -> tuple[date | None, str | None]
     if not cleaned:
         return None, None
     match = _DATE.fullmatch(cleaned)
-    month = _MONTHS.get(match.group(2)[:3].lower()) if match is not None else None
+    month = _MONTHS.get(match.group(2).lower()) if match is not None else None
     if match is None or month is None:
         raise StatusImportError(f"expected a date like 25 Oct 2025 {where}, got {cleaned!r}")
+    if int(match.group(3)) not in _YEARS:
+        raise StatusImportError(
+            f"expected a year from {_YEARS[0]} to {_YEARS[-1]} {where}, got {cleaned!r}")
     try:
         day = date(int(match.group(3)), month, int(match.group(1)))
     except ValueError as exc:  # e.g. 31 Feb 2025: the calendar, not the format, is wrong
@@ -205,7 +220,7 @@ def _without_escaped_markers(text: str) -> tuple[str, list[str]]:
     Callers test `"<" in text` first: parsed text holds a "<" only where the file escaped one,
     and that one-character test runs at memchr speed over megabytes of declarations."""
     pieces = _ESCAPED_MARKER.split(text)
-    return "".join(pieces[::2]), [marker for marker in pieces[1::2] if marker]
+    return "".join(pieces[::2]), [marker for piece in pieces[1::2] if (marker := piece.strip())]
 
 
 def _squash(text: str) -> str:
@@ -347,6 +362,9 @@ class _Reader:
         if head_row is None:
             raise self._fail(tgroup, "the participant table has no header row (Thead/Row)")
         labels = [_cell(entry)[0] for entry in head_row.iterchildren("Entry")]
+        if any(len(label) > _MAX_LABEL for label in labels):
+            raise self._fail(head_row, f"a column label is longer than {_MAX_LABEL} "
+                                       "characters; expected labels such as 'Signature'")
         folded = [label.casefold() for label in labels]
         name_col = next((i for i, f in enumerate(folded) if f.startswith("participant")), None)
         if name_col is None:
@@ -361,15 +379,34 @@ class _Reader:
             ),
             None,
         )
+        # a layout the reader does not know must not silently empty a column in the next diff
+        if signature_col is None:
+            self.warnings.append(f"line {head_row.sourceline}: no Signature column in the "
+                                 f"table header ({' | '.join(labels)}); no signature was read")
+        if action_col is None:
+            self.warnings.append(
+                f"line {head_row.sourceline}: no column of ratification, acceptance, approval, "
+                f"accession or succession in the table header ({' | '.join(labels)}); no "
+                "instrument of consent was read")
+        for extra in treaty.findall("Participants/Table/TGroup")[1:]:
+            self.warnings.append(f"line {extra.sourceline}: a second participant table; only "
+                                 "the first was read")
         table = _Table(labels, name_col, signature_col, action_col,
                        _suffix_kinds(labels[action_col]) if action_col is not None else {})
         rows = tgroup.find("Tbody/Rows")
         if rows is None:
             raise self._fail(tgroup, "the participant table has no body (Tbody/Rows)")
+        row_elements = list(rows.iterchildren("Row"))
+        if not row_elements:
+            raise self._fail(rows, "the participant table has no rows; expected one Row per "
+                                   "participant")
+        if len(row_elements) > MAX_PARTICIPANTS:
+            raise self._fail(rows, f"the participant table has {len(row_elements)} rows, more "
+                                   f"than the {MAX_PARTICIPANTS} any treaty could have")
         errors = ErrorCollector()
         result: dict[str, _TableRow] = {}
         first_row_of: dict[str, int] = {}
-        for number, row in enumerate(rows.iterchildren("Row"), start=1):
+        for number, row in enumerate(row_elements, start=1):
             entries = list(row.iterchildren("Entry"))
             if len(entries) != len(labels):
                 errors.add(
@@ -392,11 +429,14 @@ class _Reader:
             result[participant.key] = participant
         if errors:
             first = errors.items[0]
+            more = len(errors.items) - 1
+            listed = errors.items[:_MAX_LISTED]
             raise StatusImportError(
                 f"{self.source}: {first.location}: {first.message}"
-                + (f" (and {len(errors.items) - 1} more problems)" if len(errors.items) > 1
-                   else ""),
-                items=errors.items,
+                + (f" (and {more} more problems" if more else "")
+                + (f"; the first {_MAX_LISTED} are listed)" if len(errors.items) > _MAX_LISTED
+                   else ")" if more else ""),
+                items=listed,
             )
         return result
 
@@ -492,44 +532,44 @@ class _Reader:
         found: dict[str, list[Declaration]] = {}
         extra_footnotes: dict[str, list[str]] = {}
         memo: ListMemo = {}  # article lists already read, for this file only
+        # every section of each kind is read (a record may split one into several), the
+        # kinds in a fixed order
         for tag, section_kind in SECTION_TAGS.items():
-            section = treaty.find(tag)
-            if section is None:
-                continue
-            # only statements made under the declarations heading can be reservations; an
-            # objection merely quotes the reservation it targets
-            may_reserve = section_kind is DeclarationSection.DECLARATIONS
-            key: str | None = None
-            raw: list[str] = []  # the current participant's paragraphs, stripped, not squashed
-            for element in section.iter("Participant", "Text"):
-                if element.tag == "Participant":
-                    self._declare(found, key, raw, section_kind, may_reserve, memo)
-                    raw = []
-                    name, markers = _cell(element)
-                    key = self._section_participant(name, element, tag, rows)
-                    if key is not None and markers:
+            for section in treaty.iterchildren(tag):
+                # only statements made under the declarations heading can be reservations; an
+                # objection merely quotes the reservation it targets
+                may_reserve = section_kind is DeclarationSection.DECLARATIONS
+                key: str | None = None
+                raw: list[str] = []  # the current participant's paragraphs, stripped, not squashed
+                for element in section.iter("Participant", "Text"):
+                    if element.tag == "Participant":
+                        self._declare(found, key, raw, section_kind, may_reserve, memo)
+                        raw = []
+                        name, markers = _cell(element)
+                        key = self._section_participant(name, element, tag, rows)
+                        if key is not None and markers:
+                            extra_footnotes.setdefault(key, []).extend(markers)
+                        continue
+                    text = element.text
+                    markers = None
+                    if len(element):
+                        text, markers = _cell(element)
+                    elif text is not None and "<" in text:
+                        text, markers = _without_escaped_markers(text)  # squashed in _declare
+                    # Fast path: plain text is only stripped here (no copy when there is nothing
+                    # to strip) and squashed per participant in _declare, in C-implemented passes.
+                    if not text or not (text := text.strip()):
+                        continue
+                    if key is None:
+                        self.warnings.append(
+                            f"line {element.sourceline}: text in {tag} before any participant "
+                            "name; skipped"
+                        )
+                        continue
+                    raw.append(text)
+                    if markers:
                         extra_footnotes.setdefault(key, []).extend(markers)
-                    continue
-                text = element.text
-                markers = None
-                if len(element):
-                    text, markers = _cell(element)
-                elif text is not None and "<" in text:
-                    text, markers = _without_escaped_markers(text)  # squashed in _declare
-                # Fast path: plain text is only stripped here (no copy when there is nothing
-                # to strip) and squashed per participant in _declare, in C-implemented passes.
-                if not text or not (text := text.strip()):
-                    continue
-                if key is None:
-                    self.warnings.append(
-                        f"line {element.sourceline}: text in {tag} before any participant "
-                        "name; skipped"
-                    )
-                    continue
-                raw.append(text)
-                if markers:
-                    extra_footnotes.setdefault(key, []).extend(markers)
-            self._declare(found, key, raw, section_kind, may_reserve, memo)
+                self._declare(found, key, raw, section_kind, may_reserve, memo)
         return tuple(
             Participant(
                 key=row.key, name=row.name, iso3=row.iso3, is_reio=row.is_reio,
@@ -582,7 +622,8 @@ def _leading_marker(paragraph: Any) -> str | None:
         marker = (paragraph[0].text or "").strip()
         return marker or None
     match = _LEADING_ESCAPED_MARKER.match(head)
-    return match.group(1) if match is not None and match.group(1) else None
+    marker = match.group(1).strip() if match is not None else ""
+    return marker or None
 
 
 def _suffix_kinds(label: str) -> dict[str, ActionKind]:
