@@ -15,13 +15,16 @@ built from the facts. Overall outcome precedence (most severe first): {precedenc
 
 Two rules always ask a reviewer (`consult`): essential interests and ordre public (40(21)(b))
 and the similar-domestic-case test (40(21)(c)); so no request ever passes without a human.
-Content data, real-time collection and interception always need two reviewers (45, 46), as do
-the kinds a policy pack lists in `two_reviewer_kinds`.
+Content data, real-time collection and interception (45, 46) always need two reviewers, a rule of
+this project rather than of the Convention, as do the kinds a policy pack lists in
+`two_reviewer_kinds`.
 
 Figures come from `convention/data/figures.yaml`: {figures}.
 
 The column [R] lists cited paragraphs still marked recalled (not verified against the authentic
-text): a correction there changes the rule's citation, not its code.
+text). A figure marked [R] is kept only in `figures.yaml`; a recalled paragraph number is still
+written into the rules' citations and sentences, so correcting one means editing
+`safeguards/rules.py` as well (a known gap).
 
 | id | title | articles | facts read | outcomes | [R] paragraphs |
 | --- | --- | --- | --- | --- | --- |
