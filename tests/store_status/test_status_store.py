@@ -3,6 +3,7 @@ imports."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from sqlalchemy import create_engine, inspect, select, text
 from store_snapshots import make_snapshot
 
 import treatydesk.store.tables  # noqa: F401
-from treatydesk.errors import InvalidInput, NotFound
+from treatydesk.errors import DatabaseBusy, InvalidInput, NotFound
+from treatydesk.settings import Settings
 from treatydesk.status.model import Snapshot
 from treatydesk.store import status_repo
-from treatydesk.store.db import Base, Database, alembic_config
+from treatydesk.store.db import Base, Database, alembic_config, migrate
 from treatydesk.store.status_tables import (
     StatusDeclarationRow,
     StatusParticipantRow,
@@ -140,3 +142,24 @@ def test_migration_0005_drops_the_copied_declaration_text_and_keeps_the_rows(
     with engine.connect() as connection:
         assert connection.execute(text("SELECT text FROM status_declarations")).scalar() == ""
     engine.dispose()
+
+
+def test_a_write_lock_held_by_another_program_is_database_busy(tmp_path: Path) -> None:
+    # SQLite only (PostgreSQL queues writers itself): another program's exclusive lock outlasts
+    # the busy timeout (this test waits it out, about half a minute), and the writer gets
+    # DatabaseBusy, not the driver's error
+    home = tmp_path / "home"
+    migrate(Settings(home=home, database_url=f"sqlite:///{home / 'busy.sqlite3'}"))
+    db = Database(Settings(home=home, database_url=f"sqlite:///{home / 'busy.sqlite3'}"))
+    other = sqlite3.connect(home / "busy.sqlite3", isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseBusy, match="another program holds its write lock"), \
+                db.transaction() as session:
+            session.execute(text("CREATE TABLE busy_probe (x INTEGER)"))
+        other.execute("ROLLBACK")
+        with db.reading() as session:
+            assert not inspect(session.connection()).has_table("busy_probe")
+    finally:
+        other.close()
+        db.dispose()
