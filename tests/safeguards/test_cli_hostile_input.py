@@ -258,3 +258,13 @@ def test_an_empty_batch_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixtur
         target.write_text("" if make == "empty_file" else "\n\n  \n")
     code, _, err = call(capsys, "check", "--batch", str(target))
     assert code == 2 and "no requests found" in err
+
+
+def test_a_batch_folder_that_cannot_be_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", refuse)  # root lists any folder, so it is staged
+    code, _, err = call(capsys, "check", "--batch", str(tmp_path))
+    assert code == 2 and "cannot list the folder (Permission denied)" in err

@@ -133,9 +133,14 @@ class BatchItem:
 
 def _batch_items(path: Path) -> Iterator[BatchItem]:
     if path.is_dir():
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as error:
+            raise InvalidInput(f"{path}: cannot list the folder ({error.strerror or error})"
+                               ) from error
         # *.json in any case, hidden files left out; an entry that cannot be read is one
         # invalid item of the batch, not the end of it
-        for file in sorted(path.iterdir()):
+        for file in entries:
             if file.name.startswith(".") or file.suffix.lower() != ".json":
                 continue
             try:
