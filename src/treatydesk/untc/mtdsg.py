@@ -428,15 +428,15 @@ class _Reader:
             first_row_of[participant.key] = number
             result[participant.key] = participant
         if errors:
-            first = errors.items[0]
-            more = len(errors.items) - 1
-            listed = errors.items[:_MAX_LISTED]
+            first, more = errors.items[0], len(errors.items) - 1
+            count = ""
+            if more:
+                listed = (f"; the first {_MAX_LISTED} are listed"
+                          if len(errors.items) > _MAX_LISTED else "")
+                count = f" (and {more} more problems{listed})"
             raise StatusImportError(
-                f"{self.source}: {first.location}: {first.message}"
-                + (f" (and {more} more problems" if more else "")
-                + (f"; the first {_MAX_LISTED} are listed)" if len(errors.items) > _MAX_LISTED
-                   else ")" if more else ""),
-                items=listed,
+                f"{self.source}: {first.location}: {first.message}{count}",
+                items=errors.items[:_MAX_LISTED],
             )
         return result
 
