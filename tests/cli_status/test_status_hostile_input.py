@@ -142,3 +142,26 @@ def test_csv_cells_cannot_start_a_formula(cli: Invoke, tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.stderr
     assert "'=HYPERLINK" in outcome.stdout and "'+cmd" in outcome.stdout
     assert "\x9b" not in outcome.stdout and "Evil\\x9b31mLand" in outcome.stdout
+
+
+@pytest.mark.parametrize("row, warning", [
+    (("Austria", "25 Oct 2025 a", ""),
+     "warning: line 10, Row 1: the Signature cell '25 Oct 2025 a' carries the action suffix "
+     "'a', which a signature cannot have; the date was kept and the suffix ignored"),
+    (("Austria", "25 Oct 2025", "2 Mar 2025"),
+     "warning: line 10, Row 1: the ratification '2 Mar 2025' (column Ratification, "
+     "Acceptance(A), Approval(AA), Accession(a), Succession(d)) is dated before the signature "
+     "'25 Oct 2025' (column Signature); a ratification, acceptance or approval confirms an "
+     "earlier signature, so one of the dates may be mistyped; both were kept as the record "
+     "gives them"),
+])
+def test_doubtful_dates_are_imported_with_a_warning(cli: Invoke, tmp_path: Path,
+                                                     row: tuple[str, str, str],
+                                                     warning: str) -> None:
+    outcome = cli("status", "import", _write(tmp_path, "w.xml", status_xml([row])))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert warning in outcome.stdout
+    # stored with the snapshot, so the status report shows it too
+    assert warning in cli("status").stdout
+    party = json.loads(cli("status", "party", "Austria", "--json").stdout)
+    assert party["signature"] == "2025-10-25"

@@ -246,3 +246,93 @@ def test_an_implausible_header_count_is_ignored_with_a_warning() -> None:
     assert snapshot.treaty.parties_count == 5
     assert len(snapshot.warnings) == 1
     assert "Signatories count 999999999999... is not a plausible number" in snapshot.warnings[0]
+
+
+def _v1_with(old: bytes, new: bytes) -> bytes:
+    data = (FIXTURES / "xviii-16-v1.xml").read_bytes()
+    assert data.count(old) == 1
+    return data.replace(old, new)
+
+
+_MAURITIUS = b"<Entry>Mauritius</Entry><Entry>19 Nov 2025</Entry><Entry></Entry>"  # line 31, Row 7
+
+
+def test_a_suffix_in_the_signature_column_is_ignored_with_a_warning() -> None:
+    data = _v1_with(_MAURITIUS,
+                    b"<Entry>Mauritius</Entry><Entry>19 Nov 2025 a</Entry><Entry></Entry>")
+    snapshot = parse_status_xml(data, source="sig", retrieved_at=WHEN)
+    mauritius = snapshot.participant("MUS")
+    assert mauritius.signature == date(2025, 11, 19)  # the date is kept
+    assert mauritius.action is None and mauritius.action_kind is None
+    assert snapshot.warnings == (
+        "line 31, Row 7: the Signature cell '19 Nov 2025 a' carries the action suffix 'a', "
+        "which a signature cannot have; the date was kept and the suffix ignored",
+    )
+
+
+def test_a_suffix_the_signature_label_defines_is_no_slip() -> None:
+    # "Signature, Succession to signature(d)": a succession to a signature is on the record
+    data = (FIXTURES / "xviii-12-excerpt.xml").read_bytes()
+    korea = b"<Entry>5 Nov 2015</Entry><Entry>13 Dec 2000</Entry>"  # line 29, Row 7
+    assert data.count(korea) == 1
+    defined = parse_status_xml(data.replace(korea, korea.replace(b"2000", b"2000 d")),
+                               source="d", retrieved_at=WHEN)
+    assert defined.participant("KOR").signature == date(2000, 12, 13)
+    assert len(defined.warnings) == 1 and "Kingdom of Atlantis" in defined.warnings[0]
+    undefined = parse_status_xml(data.replace(korea, korea.replace(b"2000", b"2000 A")),
+                                 source="A", retrieved_at=WHEN)
+    assert undefined.warnings[1] == (
+        "line 29, Row 7: the Signature, Succession to signature(d) cell '13 Dec 2000 A' carries "
+        "the action suffix 'A', which a signature cannot have (the column label defines only d);"
+        " the date was kept and the suffix ignored"
+    )
+
+
+_ACTION_LABEL = "Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("1 Nov 2025", "ratification"), ("1 Nov 2025 A", "acceptance"),
+     ("1 Nov 2025 AA", "approval")],
+)
+def test_a_ratification_dated_before_its_signature_is_kept_with_a_warning(
+        cell: str, kind: str) -> None:
+    data = _v1_with(_MAURITIUS, b"<Entry>Mauritius</Entry><Entry>19 Nov 2025</Entry><Entry>"
+                    + cell.encode() + b"</Entry>")
+    snapshot = parse_status_xml(data, source="early", retrieved_at=WHEN)
+    mauritius = snapshot.participant("MUS")
+    assert (mauritius.signature, mauritius.action) == (date(2025, 11, 19), date(2025, 11, 1))
+    assert mauritius.action_kind is ActionKind(kind)
+    assert snapshot.warnings == (
+        f"line 31, Row 7: the {kind} {cell!r} (column {_ACTION_LABEL}) is dated before the "
+        "signature '19 Nov 2025' (column Signature); a ratification, acceptance or approval "
+        "confirms an earlier signature, so one of the dates may be mistyped; both were kept as "
+        "the record gives them",
+    )
+
+
+@pytest.mark.parametrize("cell", ["1 Nov 2025 a", "1 Nov 2025 d", "19 Nov 2025", "20 Nov 2025"])
+def test_accession_succession_or_a_consent_on_or_after_signature_gives_no_warning(
+        cell: str) -> None:
+    # accession and succession need no signature; signing and ratifying on one day is common
+    data = _v1_with(_MAURITIUS, b"<Entry>Mauritius</Entry><Entry>19 Nov 2025</Entry><Entry>"
+                    + cell.encode() + b"</Entry>")
+    snapshot = parse_status_xml(data, source="fine", retrieved_at=WHEN)
+    assert snapshot.participant("MUS").action is not None
+    assert snapshot.warnings == ()
+
+
+# the fixture is ISO-8859-1, so the typeset minus (U+2212) is written as a reference
+@pytest.mark.parametrize(("cell", "shown"),
+                         [("-5", "-5"), ("- 5", "-5"), ("&#x2212;5", "-5"),
+                          ("-" + "9" * 20, "-999999999999...")])
+def test_a_negative_header_count_is_ignored_with_a_warning(cell: str, shown: str) -> None:
+    data = _v1_with(b"Parties : 5", b"Parties : " + cell.encode())
+    snapshot = parse_status_xml(data, source="negative", retrieved_at=WHEN)
+    assert snapshot.treaty.parties_count is None
+    assert snapshot.treaty.signatories_count == 13
+    assert snapshot.warnings == (
+        f"line 12: the Parties count {shown} is not a plausible number of participants; "
+        "ignored",
+    )

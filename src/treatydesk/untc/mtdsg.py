@@ -65,7 +65,8 @@ _DATE = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3,9})\.? ([0-9]{4}) ?([A-Za-z]{1,2})
 _ESCAPED_MARKER = re.compile(r"<superscript>([^<]*+)</superscript>")
 _LEADING_ESCAPED_MARKER = re.compile(r"\s*+<superscript>([^<]*+)</superscript>")
 _LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
-_FIRST_INTEGER = re.compile(r"\d+")
+# the sign is captured so that "Parties : -5" is not read as 5 (U+2212 is the typeset minus)
+_FIRST_INTEGER = re.compile(r"([-\u2212] *)?(\d+)")
 #: most digits a header count of signatories or parties may have
 _COUNT_DIGITS = 4
 #: most rows a participant table may have: no treaty has more participants than there are
@@ -87,6 +88,8 @@ _KIND_WORDS: dict[str, ActionKind] = {
     "accession": ActionKind.ACCESSION,
     "succession": ActionKind.SUCCESSION,
 }
+#: the kinds of consent that confirm an earlier signature (accession and succession need none)
+_AFTER_SIGNATURE = frozenset({ActionKind.RATIFICATION, ActionKind.ACCEPTANCE, ActionKind.APPROVAL})
 
 
 def parse_mtdsg_date(text: str, *, where: str) -> tuple[date | None, str | None]:
@@ -279,6 +282,8 @@ class _Table:
     signature_col: int | None
     action_col: int | None
     suffixes: dict[str, ActionKind]
+    #: the suffixes the Signature column's own label defines ("Succession to signature(d)")
+    signature_suffixes: frozenset[str]
     # a status file repeats a few dates many times (signing ceremonies): each is read once;
     # a bad cell is not kept, so every row with it is reported
     _dates: dict[str, tuple[date | None, str | None]] = field(
@@ -341,11 +346,11 @@ class _Reader:
         found = _FIRST_INTEGER.search(_cell(element)[0])
         if found is None:
             return None
-        digits = found.group()
-        if len(digits) > _COUNT_DIGITS:
-            # no treaty has that many participants; such a number is damage, and a huge one
-            # would not even fit the snapshot's JSON
-            shown = digits if len(digits) <= 12 else f"{digits[:12]}..."
+        sign, digits = found.groups()
+        # no treaty has that many participants, or fewer than none; such a number is damage,
+        # and a huge one would not even fit the snapshot's JSON
+        if sign is not None or len(digits) > _COUNT_DIGITS:
+            shown = ("-" if sign else "") + (digits if len(digits) <= 12 else f"{digits[:12]}...")
             self.warnings.append(
                 f"line {element.sourceline}: the {tag} count {shown} is not a plausible number "
                 "of participants; ignored")
@@ -391,8 +396,12 @@ class _Reader:
         for extra in treaty.findall("Participants/Table/TGroup")[1:]:
             self.warnings.append(f"line {extra.sourceline}: a second participant table; only "
                                  "the first was read")
-        table = _Table(labels, name_col, signature_col, action_col,
-                       _suffix_kinds(labels[action_col]) if action_col is not None else {})
+        table = _Table(
+            labels, name_col, signature_col, action_col,
+            _suffix_kinds(labels[action_col]) if action_col is not None else {},
+            frozenset(suffix for _, suffix in _LABELLED_SUFFIX.findall(labels[signature_col]))
+            if signature_col is not None else frozenset(),
+        )
         rows = tgroup.find("Tbody/Rows")
         if rows is None:
             raise self._fail(tgroup, "the participant table has no body (Tbody/Rows)")
@@ -473,15 +482,38 @@ class _Reader:
         action: date | None = None
         kind: ActionKind | None = None
         try:
-            if table.signature_col is not None:
-                signature = table.date(cells, table.signature_col, number)[0]
-            if table.action_col is not None:
-                action, suffix = table.date(cells, table.action_col, number)
+            signed_col, action_col = table.signature_col, table.action_col
+            if signed_col is not None:
+                signature, signed_suffix = table.date(cells, signed_col, number)
+                if signed_suffix is not None and signed_suffix not in table.signature_suffixes:
+                    # a signature is no consent to be bound, so a kind suffix there is a slip;
+                    # the date stands on its own
+                    defined = ", ".join(sorted(table.signature_suffixes))
+                    self.warnings.append(
+                        f"line {row.sourceline}, Row {number}: the {labels[signed_col]} cell "
+                        f"{cells[signed_col]!r} carries the action suffix {signed_suffix!r}, "
+                        "which a signature cannot have"
+                        f"{f' (the column label defines only {defined})' if defined else ''}; "
+                        "the date was kept and the suffix ignored"
+                    )
+            if action_col is not None:
+                action, suffix = table.date(cells, action_col, number)
                 if action is not None:
                     kind = self._kind(
-                        suffix, table.suffixes,
-                        f"in Row {number}, column {labels[table.action_col]}",
+                        suffix, table.suffixes, f"in Row {number}, column {labels[action_col]}",
                     )
+                    # the record is authoritative, so the file is kept; but these consents
+                    # confirm a signature, and one dated before it is likely mistyped
+                    if (signed_col is not None and signature is not None and action < signature
+                            and kind in _AFTER_SIGNATURE):
+                        self.warnings.append(
+                            f"line {row.sourceline}, Row {number}: the {kind.value} "
+                            f"{cells[action_col]!r} (column {labels[action_col]}) is dated "
+                            f"before the signature {cells[signed_col]!r} (column "
+                            f"{labels[signed_col]}); a ratification, acceptance or approval "
+                            "confirms an earlier signature, so one of the dates may be "
+                            "mistyped; both were kept as the record gives them"
+                        )
         except StatusImportError as exc:
             errors.add(f"line {row.sourceline}", exc.message)
             return None
