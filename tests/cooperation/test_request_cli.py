@@ -77,6 +77,14 @@ def test_validate_bad_json_is_clear(tmp_path: Path, content: bytes) -> None:
     assert "x.json" in result.stderr
 
 
+def test_validate_names_stdin_in_words() -> None:
+    result = runner.invoke(app, ["request", "validate", "-", "--json"], input="[]")
+    assert result.exit_code == 2
+    body = json.loads(result.stdout)
+    assert body["file"] == "stdin"
+    assert body["error"].startswith("stdin: a request must be a JSON object")
+
+
 def test_validate_missing_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["request", "validate", str(tmp_path / "none.json")])
     assert result.exit_code == 2

@@ -206,6 +206,9 @@ def test_a_pipe_is_refused_not_waited_on(tmp_path: Path,
     os.mkfifo(fifo)
     code, _, err = call(capsys, "check", str(fifo))
     assert code == 2 and "not a regular file" in err
+    code, _, err = call(capsys, "check", "--batch", str(fifo))
+    assert code == 2 and "not a regular file (a directory, pipe or device); give a JSONL file " \
+        "(one request per line), a folder of *.json files, or - for JSONL on standard input" in err
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

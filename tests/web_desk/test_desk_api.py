@@ -4,11 +4,13 @@ one error shape of every error status."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from fastapi.routing import APIRoute
 
+from treatydesk.web.json_body import StrictJsonRoute
 from web_desk.conftest import PASSWORD, Desk, example_request
 
 
@@ -239,6 +241,47 @@ def test_oversized_bodies_refused(desk: Desk) -> None:
     _error(desk.client.post("/api/v1/check", headers={**desk.bearer("officer-a"),
                                                       "Content-Type": "application/json"},
                             content=chunks()), 413, "limit")
+
+
+def test_json_bodies_are_read_as_strictly_as_the_cli_reads_a_request(desk: Desk) -> None:
+    c, h = desk.client, {**desk.bearer("officer-a"), "Content-Type": "application/json"}
+    head = '{"request": ' + json.dumps(example_request())
+    # FastAPI's parser would let the last key win and read NaN and Infinity as numbers
+    refused = {
+        '{"kind": "preservation", "kind": "extradition"}':
+            "body:1:26: duplicate key 'kind' in one object; each field may appear once",
+        head + ', "request": {}}': "duplicate key 'request'",
+        head + ', "on": NaN}': "NaN is not a number JSON allows",
+        head + ', "on": -Infinity}': "-Infinity is not a number JSON allows",
+        head + ', "on": 1e999}': "1e999 is too large a number",
+        head + ', "on": ' + "9" * 40 + "}": "a number of 40 digits",
+        '{"request":\n  {"kind": 1,}}': "body:2:14: not valid JSON (Expecting property name",
+        "[" * 40 + "]" * 40: "body: JSON nested deeper than 32 levels",
+    }
+    case = _create(desk)
+    for path in ("/api/v1/check", "/api/v1/requests/missing", "/api/v1/cases",
+                 f"/api/v1/cases/{case['id']}/reviews"):
+        for body, words in refused.items():
+            _error(c.post(path, headers=h, content=body), 422, words)
+    _error(c.put(f"/api/v1/cases/{case['id']}/request", headers=h,
+                 content='{"version": 1, "version": 2}'), 422, "duplicate key 'version'")
+    _error(c.post("/api/v1/check", headers=h, content=b'{"request": "\xff"}'), 422,
+           "body: not valid UTF-8 (byte 0xff at offset 13)")
+    # refused before the token is even looked at, as any unreadable body is
+    _error(c.post("/api/v1/auth/token", headers={"Content-Type": "application/json"},
+                  content='{"name": "a", "name": "b"}'), 422, "body:1:15: duplicate key")
+    # the body decoder's own size limit sits below the web layer's (every JSON body that can
+    # be accepted is far smaller); it is still a 413
+    _error(c.post("/api/v1/check", headers=h, content=b" " * 1_000_001), 413,
+           "body: request is larger than the 1000000 byte limit")
+    assert c.post("/api/v1/check", headers=h, content=head + "}").status_code == 200
+    # every API route that takes a body reads it this way, the ones to come included (the
+    # pages take forms)
+    with_body = [r for r in _routes(c.app)
+                 if r.body_field is not None and r.path.startswith("/api/")]
+    assert len(with_body) > 10
+    assert all(isinstance(r, StrictJsonRoute) for r in with_body), [
+        r.path for r in with_body if not isinstance(r, StrictJsonRoute)]
 
 
 def test_every_error_status_has_the_one_shape(desk: Desk) -> None:

@@ -23,7 +23,12 @@ from rich.text import Text
 
 from treatydesk.cli.common import JsonOption, open_database
 from treatydesk.cli.output import console, err_console, print_json
-from treatydesk.cli.request_cmds import open_regular_file, read_request_file
+from treatydesk.cli.request_cmds import (
+    is_stdin,
+    open_regular_file,
+    read_request_file,
+    source_name,
+)
 from treatydesk.cooperation.request import MAX_REQUEST_BYTES, CooperationRequest, parse_request
 from treatydesk.errors import InvalidInput, TreatyDeskError
 from treatydesk.parties.profile import PartyProfile, load_party_profiles
@@ -89,6 +94,8 @@ def decide(request: CooperationRequest, setting: Setting, on: dt.date | None) ->
 
 
 def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
+    """The decision and its findings at `level`; the notes on the inputs are printed once by
+    the caller (a batch shares them)."""
     decision = evaluation.decision
     style = _STYLE[decision.outcome]
     console.print(
@@ -116,8 +123,6 @@ def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
             console.print(f"  ({condition.article}) {condition.text}")
     console.print(f"decision {decision.decision_id}  revision {decision.revision[:16]}  "
                   f"policy {decision.policy_name}", style="dim")
-    for note in evaluation.notes:
-        console.print(f"note: {note}", style="dim")
 
 
 # ------------------------------------------------------------------------------------ batch
@@ -125,13 +130,32 @@ def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
 
 @dataclass(frozen=True)
 class BatchItem:
+    #: FILE:LINE for a line of a JSONL input, FILE for a file of a folder
     where: str
     raw: bytes
     #: why the entry could not even be read (it is reported, and the batch goes on)
     problem: str | None = None
+    is_line: bool = False
+
+    def position(self, message: str) -> str:
+        """`message` with a position inside a JSONL line (the decoder's `LINE:1:COLUMN`, as
+        the line is a document of its own) given as the input's `FILE:LINE:COLUMN`, like the
+        `FILE:LINE:COLUMN` of a file of a folder."""
+        own_line = f"{self.where}:1:"
+        if self.is_line and message.startswith(own_line):
+            return f"{self.where}:{message.removeprefix(own_line)}"
+        return message
+
+
+#: what `--batch` reads, for the messages that refuse something else
+_BATCH_INPUTS = ("a JSONL file (one request per line), a folder of *.json files, or - for "
+                 "JSONL on standard input")
 
 
 def _batch_items(path: Path) -> Iterator[BatchItem]:
+    if is_stdin(path):
+        yield from _jsonl_items(source_name(path), typer.get_binary_stream("stdin"))
+        return
     if path.is_dir():
         try:
             entries = sorted(path.iterdir())
@@ -149,41 +173,49 @@ def _batch_items(path: Path) -> Iterator[BatchItem]:
                 yield BatchItem(str(file), b"", error.message)
         return
     try:
-        with open_regular_file(path) as handle:
-            yield from _jsonl_items(path, handle)
+        with open_regular_file(path, wanted=_BATCH_INPUTS) as handle:
+            yield from _jsonl_items(str(path), handle)
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read file ({error.strerror or error})") from error
 
 
-def _jsonl_items(path: Path, handle: BinaryIO) -> Iterator[BatchItem]:
+def _jsonl_items(name: str, handle: BinaryIO) -> Iterator[BatchItem]:
     """One item per non-blank line, each read up to the size a request may have."""
     number = 0
     while line := handle.readline(MAX_REQUEST_BYTES + 1):
         number += 1
-        where = f"{path}:{number}"
+        where = f"{name}:{number}"
         if len(line) > MAX_REQUEST_BYTES and not line.endswith(b"\n"):
             while (rest := handle.readline(MAX_REQUEST_BYTES)) and not rest.endswith(b"\n"):
                 pass  # the rest of the overlong line
             yield BatchItem(where, b"", f"{where}: line is larger than the "
-                                        f"{MAX_REQUEST_BYTES} byte limit of a request")
+                                        f"{MAX_REQUEST_BYTES} byte limit of a request",
+                            is_line=True)
         elif line.strip():
-            yield BatchItem(where, line)
+            # without its line break, an error at the end of the line stays on that line
+            yield BatchItem(where, line.rstrip(b"\r\n"), is_line=True)
 
 
 def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
-              level: ExplainLevel) -> int:
-    if not path.exists():
-        raise InvalidInput(f"{path}: no such file or directory")
+              level: ExplainLevel | None) -> int:
+    """Checks every request of the input and prints the counts, the invalid entries and, when
+    `level` is given (human output), each decision at that level before them."""
+    name = source_name(path)
+    if not is_stdin(path) and not path.exists():
+        raise InvalidInput(f"{name}: no such file or directory")
     items = list(_batch_items(path))
     if not items:
-        raise InvalidInput(f"{path}: no requests found (expected a JSONL file with one request "
-                           "per line, or a directory of *.json files)")
+        raise InvalidInput(f"{name}: no requests found (expected {_BATCH_INPUTS})")
+    # human output shows each decision only when asked to: a batch is mostly read for counts
+    each = level is not None and not as_json
+    level = level or ExplainLevel.NOTES
     counts: Counter[str] = Counter()
     invalid: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
+    # the decisions shown one by one are the progress; a live bar would also capture them
     progress = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err_console, transient=True,
-                        disable=as_json)
+                        disable=as_json or each)
     with progress:
         task = progress.add_task("check", total=len(items))
         for item in items:
@@ -191,16 +223,21 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
                 if item.problem is not None:
                     raise InvalidInput(item.problem)
                 request = parse_request(item.raw, source=item.where)
-                decision = decide(request, setting, on).decision
+                evaluation = decide(request, setting, on)
             except TreatyDeskError as error:
-                invalid.append({"where": item.where, "error": error.message,
+                invalid.append({"where": item.where, "error": item.position(error.message),
                                 "problems": [p.as_dict() for p in error.items]})
             else:
+                decision = evaluation.decision
                 counts[decision.outcome.value] += 1
                 if as_json:
                     record = decision.as_record(level)
                     record["source"] = item.where
                     records.append(record)
+                elif each:
+                    console.print(item.where, style="bold")
+                    _print_decision(evaluation, level)
+                    console.print()
             progress.advance(task)
     if as_json:
         print_json({"checked": len(items), "counts": {o.value: counts[o.value]
@@ -208,7 +245,7 @@ def run_batch(path: Path, setting: Setting, on: dt.date | None, as_json: bool,
                     "invalid": invalid, "decisions": records,
                     "inputs": list(setting.notes)})
     else:
-        table = Table(title=f"{len(items)} request(s) from {path}")
+        table = Table(title=f"{len(items)} request(s) from {name}")
         table.add_column("outcome")
         table.add_column("requests", justify="right")
         for outcome in PRECEDENCE:
@@ -250,10 +287,14 @@ def check(
                          "nothing is stored), 'hypothetical' for the invented example "
                          "(default), or a standings YAML file")] = None,
     as_json: JsonOption = False,
-    explain: Annotated[ExplainLevel, typer.Option(
-        "--explain", help="fails | notes | full")] = ExplainLevel.NOTES,
+    explain: Annotated[ExplainLevel | None, typer.Option(
+        "--explain", help="Findings to show: fails | notes | full (default notes). --batch "
+                          "prints each request's findings only when this is given (--json "
+                          "always holds them)", show_default=False)
+    ] = None,
     batch: Annotated[Path | None, typer.Option(
-        "--batch", help="A JSONL file (one request per line) or a directory of *.json")] = None,
+        "--batch", help="A JSONL file (one request per line), a directory of *.json, or '-' "
+                        "for JSONL on stdin")] = None,
 ) -> None:
     """Check a request against the Convention and the desk's policy, explaining every finding
     with its article. Exit 2 on invalid input."""
@@ -268,12 +309,15 @@ def check(
         return
     if request_file is None:  # unreachable after the check above; keeps the type narrow
         raise InvalidInput("no REQUEST file given")
-    request = parse_request(read_request_file(request_file), source=str(request_file))
+    request = parse_request(read_request_file(request_file), source=source_name(request_file))
     evaluation = decide(request, setting, day)
+    level = explain or ExplainLevel.NOTES
     if as_json:
-        print_json({**evaluation.decision.as_record(explain), "inputs": list(evaluation.notes)})
+        print_json({**evaluation.decision.as_record(level), "inputs": list(evaluation.notes)})
     else:
-        _print_decision(evaluation, explain)
+        _print_decision(evaluation, level)
+        for note in evaluation.notes:
+            console.print(f"note: {note}", style="dim")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,12 +34,21 @@ def _kind(value: str) -> RequestKind:
         ) from None
 
 
+def is_stdin(path: Path) -> bool:
+    return str(path) == "-"
+
+
+def source_name(path: Path) -> str:
+    """How messages name the input: "stdin" for "-" (a bare "-:1:5" reads as noise)."""
+    return "stdin" if is_stdin(path) else str(path)
+
+
 def read_request_file(path: Path) -> bytes:
     """The raw bytes of a request file (or stdin for "-"), errors naming the file. At most one
     byte more than a request may have is read, so the size check that follows refuses an
     endless or huge input without reading it all; pipes and devices are refused by name (a
     FIFO would block, /dev/zero never ends)."""
-    if str(path) == "-":
+    if is_stdin(path):
         return typer.get_binary_stream("stdin").read(MAX_REQUEST_BYTES + 1)
     try:
         with open_regular_file(path) as handle:
@@ -49,12 +58,12 @@ def read_request_file(path: Path) -> bytes:
 
 
 @contextmanager
-def open_regular_file(path: Path) -> Iterator[BinaryIO]:
-    """`path` opened for reading once it is known to be a regular file (InvalidInput
-    otherwise; OSError when it cannot be read)."""
+def open_regular_file(path: Path, *, wanted: str = "a request file") -> Iterator[BinaryIO]:
+    """`path` opened for reading once it is known to be a regular file (InvalidInput, saying
+    what to give instead, otherwise; OSError when it cannot be read)."""
     if not stat.S_ISREG(path.stat().st_mode):
-        raise InvalidInput(f"{path}: not a regular file (a directory, pipe or device); give a "
-                           "request file")
+        raise InvalidInput(f"{path}: not a regular file (a directory, pipe or device); give "
+                           f"{wanted}")
     with path.open("rb") as handle:
         yield handle
 
@@ -74,7 +83,7 @@ def validate(
 ) -> None:
     """List every problem of a request: shape errors with their JSON path, then the contents
     its kind requires and lacks. Exit 2 on any problem."""
-    source = str(file)
+    source = source_name(file)
     problems: list[ErrorItem] = []
     missing: list[dict[str, str]] = []
     kind: str | None = None

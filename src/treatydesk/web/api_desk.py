@@ -34,6 +34,7 @@ from treatydesk.services.views import (
     UserView,
 )
 from treatydesk.web.auth import ApiPrincipal, DeskDep, client_address
+from treatydesk.web.json_body import StrictJsonRoute
 from treatydesk.web.models import (
     CaseCreate,
     CasePage,
@@ -53,7 +54,7 @@ from treatydesk.web.models import (
 )
 from treatydesk.web.params import Offset, RowId
 
-api = APIRouter(prefix="/api/v1")
+api = APIRouter(prefix="/api/v1", route_class=StrictJsonRoute)
 
 # Where a handler runs. The routes on one case (read, create, edit, move, review, decide,
 # check) are `async def` and call their service directly on the event loop: each is a few
