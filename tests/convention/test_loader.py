@@ -165,6 +165,9 @@ BROKEN_CASES: list[tuple[str, list[str]]] = [
     ("articles_multiline_summary.yaml", [":34:", "must be one non-empty line"]),
     ("articles_number_as_string.yaml", [":59:", "articles[5].number", "valid integer"]),
     ("articles_duplicate_paragraph.yaml", [":45:", "duplicate paragraph (1)"]),
+    ("articles_duplicate_citation_id.yaml", [":59:", "duplicate citation id 'serious_defined'",
+                                             "articles_duplicate_citation_id.yaml:28"]),
+    ("articles_bad_citation_id.yaml", [":52:", "subparagraphs[0].id", "should match pattern"]),
 ]
 
 

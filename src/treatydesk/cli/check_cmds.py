@@ -29,6 +29,7 @@ from treatydesk.cli.request_cmds import (
     read_request_file,
     source_name,
 )
+from treatydesk.convention import ref
 from treatydesk.cooperation.request import MAX_REQUEST_BYTES, CooperationRequest, parse_request
 from treatydesk.errors import InvalidInput, TreatyDeskError
 from treatydesk.parties.profile import PartyProfile, load_party_profiles
@@ -103,7 +104,8 @@ def _print_decision(evaluation: Evaluation, level: ExplainLevel) -> None:
         f"{decision.requesting_party} -> {decision.requested_party}, on {decision.on}): "
         f"[{style}]{decision.outcome.value}[/]  reviewers required: "
         f"{decision.reviewers_required}"
-        + ("  [bold red]EMERGENCY (2(o))[/]" if decision.emergency else ""), markup=True)
+        + (f"  [bold red]EMERGENCY ({ref('emergency_defined')})[/]" if decision.emergency
+           else ""), markup=True)
     shown = decision.explain(level)
     for outcome in PRECEDENCE:
         group = [f for f in shown if f.outcome is outcome]

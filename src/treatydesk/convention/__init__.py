@@ -4,7 +4,7 @@
 component reads articles and figures through it rather than repeating them.
 """
 
-from treatydesk.convention.loader import convention, load_convention
+from treatydesk.convention.loader import convention, load_convention, ref
 from treatydesk.convention.model import (
     CHAPTER_NUMERALS,
     Article,
@@ -31,4 +31,5 @@ __all__ = [
     "format_reference",
     "load_convention",
     "parse_reference",
+    "ref",
 ]

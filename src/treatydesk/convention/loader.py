@@ -23,6 +23,7 @@ from treatydesk.convention.model import (
     Convention,
     Figure,
     Paragraph,
+    format_reference,
 )
 from treatydesk.datafile import PathKey, YamlDocument, load_yaml, parse_model
 from treatydesk.errors import DataFileError, ErrorCollector
@@ -191,6 +192,33 @@ def _render_articles(
     return tuple(rendered)
 
 
+def _citation_ids(articles: tuple[Article, ...], doc: YamlDocument) -> dict[str, str]:
+    """Citation id -> reference, each id given once in the whole file."""
+    problems = ErrorCollector()
+    found: dict[str, str] = {}
+    where: dict[str, str] = {}
+
+    def add(id: str | None, path: PathKey, article: int, labels: tuple[str, ...]) -> None:
+        if id is None:
+            return
+        if id in found:
+            problems.add(doc.location((*path, "id")),
+                         f"duplicate citation id {id!r} (first at {where[id]})")
+            return
+        found[id] = format_reference(article, labels)
+        where[id] = doc.location((*path, "id"))
+
+    for i, article in enumerate(articles):
+        for j, paragraph in enumerate(article.paragraphs):
+            base: PathKey = ("articles", i, "paragraphs", j)
+            add(paragraph.id, base, article.number, (paragraph.label,))
+            for k, item in enumerate(paragraph.subparagraphs):
+                add(item.id, (*base, "subparagraphs", k), article.number,
+                    (paragraph.label, item.label))
+    _raise_if_any(problems, doc.file)
+    return found
+
+
 def _check_figure_references(convention: Convention, doc: YamlDocument) -> None:
     problems = ErrorCollector()
     for index, figure in enumerate(convention.figures):
@@ -221,6 +249,7 @@ def load_convention(
         chapters=parsed.chapters,
         all_articles=_render_articles(parsed.articles, figures, articles_doc),
         figures=figures,
+        citations=_citation_ids(parsed.articles, articles_doc),
     )
     _check_figure_references(convention, figures_doc)
     return convention
@@ -231,3 +260,15 @@ def convention() -> Convention:
     """The bundled Convention, loaded once per process."""
     return load_convention()
 
+
+
+def ref(citation: str) -> str:
+    """A citation of the bundled Convention as written in TreatyDesk's output: an article number
+    ("43") is returned as it is once the article is known to exist; any other text is the id of
+    a paragraph or subparagraph in articles.yaml ("mla_contents_facts" -> "40(15)(c)"). Rules,
+    required contents, forms and messages cite paragraphs only through their ids, never by
+    number, so that a recalled [R] number corrected in the data is corrected everywhere."""
+    treaty = convention()
+    if citation.isascii() and citation.isdigit():
+        return str(treaty.article(int(citation)).number)
+    return treaty.cite(citation)

@@ -97,10 +97,16 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: the stable name by which code cites a paragraph or subparagraph ("mla_contents_facts"); the
+#: number itself lives only in the data, so correcting a recalled [R] number is one edit
+CitationId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{2,60}$")]
+
+
 class Subparagraph(_Frozen):
     """A lettered item inside a paragraph, e.g. 40(15)(c)."""
 
     label: Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{1,2}$")]
+    id: CitationId | None = None
     summary: OneLine
     verified: StrictBool
 
@@ -109,6 +115,7 @@ class Paragraph(_Frozen):
     """A numbered paragraph (e.g. 40(15)), or in Art 2 a lettered definition (2(h))."""
 
     label: Annotated[str, StringConstraints(strict=True, pattern=r"^([1-9][0-9]?|[a-z])$")]
+    id: CitationId | None = None
     summary: OneLine
     verified: StrictBool
     subparagraphs: tuple[Subparagraph, ...] = ()
@@ -215,6 +222,8 @@ class Convention(_Frozen):
     chapters: tuple[Chapter, ...]
     all_articles: tuple[Article, ...]
     figures: tuple[Figure, ...]
+    #: citation id -> the reference it names ("mla_contents_facts" -> "40(15)(c)")
+    citations: dict[str, str]
 
     def article(self, number: int) -> Article:
         if isinstance(number, bool) or not isinstance(number, int):
@@ -243,6 +252,17 @@ class Convention(_Frozen):
         ids = [figure.id for figure in self.figures]
         close = [match[0] for match in process.extract(id, ids, limit=3, score_cutoff=60)]
         raise NotFound(f"no figure {id!r} in the Convention data", suggestions=close)
+
+    def cite(self, id: str) -> str:
+        """The reference ("40(15)(c)") of the paragraph or subparagraph the data names `id`.
+        Code cites paragraphs this way, never by writing the number (see articles.yaml)."""
+        found = self.citations.get(id)
+        if found is None:
+            close = [match[0] for match in process.extract(id, list(self.citations), limit=3,
+                                                           score_cutoff=60)]
+            raise NotFound(f"no paragraph with citation id {id!r} in the Convention data",
+                           suggestions=close)
+        return found
 
     def figures_citing(self, number: int) -> list[Figure]:
         return [figure for figure in self.figures if parse_reference(figure.reference)[0] == number]

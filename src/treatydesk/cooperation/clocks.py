@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from treatydesk.convention import convention
 from treatydesk.cooperation.kinds import RequestKind
-from treatydesk.cooperation.lifecycle import cite
+from treatydesk.cooperation.lifecycle import cite, shown_reference
 from treatydesk.errors import ErrorCollector, InvalidInput
 
 #: desk practice, not a treaty figure: hours within which an emergency request is answered
@@ -30,7 +30,7 @@ DEFAULT_EMERGENCY_HOURS = 24
 #: desk practice: how far ahead a deadline counts as "due soon"
 DEFAULT_DUE_SOON = timedelta(hours=48)
 #: the requested State takes full account of deadlines the requesting State gives
-REQUESTING_DEADLINE_REF = "40(25)"
+REQUESTING_DEADLINE_REF = "mla_execution_deadline"
 #: kinds answered on the emergency clock (Art 2(o) defines emergency; Art 41 the 24/7 network)
 EMERGENCY_KINDS: frozenset[RequestKind] = frozenset({RequestKind.EMERGENCY_DISCLOSURE})
 
@@ -178,7 +178,8 @@ def deadlines(clocks: CaseClocks, policy: ClockPolicy) -> list[Deadline]:
             Deadline(
                 ClockName.EMERGENCY,
                 clocks.received_at + timedelta(hours=policy.emergency_hours),
-                f"{cite('2(o)')}, {cite('41')}; {policy.emergency_hours} h is desk practice",
+                f"{cite('emergency_defined')}, {cite('41')}; {policy.emergency_hours} h is desk "
+                "practice",
             )
         )
     if clocks.requesting_deadline is not None:
@@ -193,7 +194,8 @@ def deadlines(clocks: CaseClocks, policy: ClockPolicy) -> list[Deadline]:
         expiry = clocks.preservation.expires_at()
         if expiry is not None:
             reference = convention().figure("preservation_minimum_days").reference
-            found.append(Deadline(ClockName.PRESERVATION_EXPIRY, expiry, cite(reference)))
+            found.append(
+                Deadline(ClockName.PRESERVATION_EXPIRY, expiry, shown_reference(reference)))
     return sorted(found, key=lambda deadline: deadline.due_at)
 
 

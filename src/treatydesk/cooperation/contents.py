@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from treatydesk.convention import ref
 from treatydesk.cooperation.kinds import RequestKind
 from treatydesk.cooperation.request import CooperationRequest, DataCategory, SubjectRole
 
@@ -125,57 +126,64 @@ def _content_period(request: CooperationRequest) -> bool:
         for item in request.data_requested if item.category is DataCategory.CONTENT)
 
 
-def _req(path: str, article: str, what: str,
+def _req(path: str, citation: str, what: str,
          present: Callable[[CooperationRequest], bool]) -> Requirement:
-    return Requirement(path, article, what, present)
+    """`citation`: an article number or a paragraph's citation id (treatydesk.convention.ref)."""
+    return Requirement(path, ref(citation), what, present)
 
 
 # 40(15)(a)-(f): the contents of any MLA request; (e) is "where possible", so it is asked of the
 # kinds that target data about identified persons or accounts, not of every MLA request
 _MLA_CORE: tuple[Requirement, ...] = (
-    _req("requesting_authority", "40(15)(a)", "the authority making the request", _authority),
-    _req("proceeding", "40(15)(b)",
+    _req("requesting_authority",
+         "mla_contents_authority", "the authority making the request", _authority),
+    _req("proceeding", "mla_contents_proceeding",
          "subject matter and nature of the investigation, prosecution or proceeding",
          _proceeding),
-    _req("conducting_authority", "40(15)(b)", "the authority conducting the case", _conducting),
-    _req("facts_summary", "40(15)(c)", "a summary of the relevant facts", _facts),
-    _req("measures_sought", "40(15)(d)", "the assistance sought", _measures),
-    _req("purpose", "40(15)(f)", "the purpose for which the evidence or action is sought",
+    _req("conducting_authority",
+         "mla_contents_proceeding", "the authority conducting the case", _conducting),
+    _req("facts_summary", "mla_contents_facts", "a summary of the relevant facts", _facts),
+    _req("measures_sought", "mla_contents_assistance", "the assistance sought", _measures),
+    _req("purpose",
+         "mla_contents_purpose", "the purpose for which the evidence or action is sought",
          _purpose),
     _req("offences", "35", "the offence(s) the case concerns", _offences),
-    _req("offences[].max_penalty_years", "2(h)",
+    _req("offences[].max_penalty_years", "serious_crime_defined",
          "the maximum penalty of each offence in the requesting State", _penalties),
 )
-_IDENTIFIED = _req("subjects", "40(15)(e)",
+_IDENTIFIED = _req("subjects", "mla_contents_persons",
                    "identity, location or nationality of the persons, items or accounts concerned",
                    _subjects)
-_DATA = _req("data_requested", "40(15)(d)", "the data sought, by category", _data)
+_DATA = _req("data_requested", "mla_contents_assistance", "the data sought, by category", _data)
 
 _PRESERVATION: tuple[Requirement, ...] = (
-    _req("requesting_authority", "42(2)(a)", "the authority seeking preservation", _authority),
-    _req("offences", "42(2)(b)", "the offence under investigation", _offences),
-    _req("facts_summary", "42(2)(b)", "a brief summary of the facts", _facts),
-    _req("data_requested", "42(2)(c)", "the stored data to be preserved", _data),
-    _req("data_requested[].justification", "42(2)(c)",
+    _req("requesting_authority",
+         "preservation_contents_authority", "the authority seeking preservation", _authority),
+    _req("offences", "preservation_contents_offence", "the offence under investigation", _offences),
+    _req("facts_summary", "preservation_contents_offence", "a brief summary of the facts", _facts),
+    _req("data_requested", "preservation_contents_data", "the stored data to be preserved", _data),
+    _req("data_requested[].justification", "preservation_contents_data",
          "how each item of data relates to the offence", _data_justified),
-    _req("preservation.data_custodian", "42(2)(d)",
+    _req("preservation.data_custodian", "preservation_contents_custodian",
          "the custodian of the data or its location", _custodian),
-    _req("preservation.necessity", "42(2)(e)", "why preservation is necessary", _necessity),
-    _req("preservation.mla_to_follow", "42(2)(f)",
+    _req("preservation.necessity",
+         "preservation_contents_necessity", "why preservation is necessary", _necessity),
+    _req("preservation.mla_to_follow", "preservation_contents_follow_up",
          "that a request for search, seizure or disclosure will follow", _mla_follows),
 )
 
-def _collection(article: str) -> tuple[Requirement, ...]:
-    """45(3) and 46(2) ask the same contents of real-time collection and interception."""
+def _collection(contents: str) -> tuple[Requirement, ...]:
+    """Real-time collection (45) and interception (46) ask the same contents; `contents` is the
+    citation id of the paragraph listing them, whose subparagraphs are named after it."""
     return (
-        _req("data_requested", f"{article}(c)",
+        _req("data_requested", f"{contents}_data",
              "the data sought and its relation to the offence", _data),
-        _req("subjects", f"{article}(d)",
+        _req("subjects", f"{contents}_owner",
              "any known owner or user of the data, or location of the system", _subjects),
-        _req("data_requested[].justification", f"{article}(e)",
+        _req("data_requested[].justification", f"{contents}_justification",
              "why collection of the data is needed", _data_justified),
-        _req("collection_period", f"{article}(f)", "the period of collection", _period),
-        _req("collection_period.justification", f"{article}(f)",
+        _req("collection_period", f"{contents}_period", "the period of collection", _period),
+        _req("collection_period.justification", f"{contents}_period",
              "why collection must last that long", _period_justified),
     )
 
@@ -196,32 +204,37 @@ _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
              "a bounded period for content data", _content_period),
     ),
     RequestKind.SUBSCRIBER_INFORMATION: (*_MLA_CORE, _DATA, _IDENTIFIED),
-    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (*_MLA_CORE, *_collection("45(3)")),
-    RequestKind.CONTENT_INTERCEPTION: (*_MLA_CORE, *_collection("46(2)")),
+    RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (
+        *_MLA_CORE, *_collection("real_time_collection_contents")),
+    RequestKind.CONTENT_INTERCEPTION: (*_MLA_CORE, *_collection("interception_contents")),
     RequestKind.EMERGENCY_DISCLOSURE: (
-        _req("requesting_authority", "41(3)(e)", "the authority making the request",
+        _req("requesting_authority",
+             "network_24_7_emergency_data", "the authority making the request",
              _authority),
-        _req("emergency_justification", "2(o)",
+        _req("emergency_justification", "emergency_defined",
              "the significant and imminent risk to the life or safety of a person", _risk),
-        _req("facts_summary", "41(3)(e)", "a summary of the facts", _facts),
-        _req("data_requested", "41(3)(e)", "the data needed to avert the emergency", _data),
+        _req("facts_summary", "network_24_7_emergency_data", "a summary of the facts", _facts),
+        _req("data_requested",
+             "network_24_7_emergency_data", "the data needed to avert the emergency", _data),
         _IDENTIFIED,
     ),
     RequestKind.EXTRADITION: (
         _req("requesting_authority", "37", "the authority making the request", _authority),
         _req("subjects", "37", "the person sought (a subject with role person_sought)",
              _person_sought),
-        _req("offences", "37(1)", "the offence(s) for which extradition is sought", _offences),
-        _req("offences[].max_penalty_years", "37(1)",
+        _req("offences",
+             "extradition_scope", "the offence(s) for which extradition is sought", _offences),
+        _req("offences[].max_penalty_years", "extradition_scope",
              "the maximum penalty of each offence in the requesting State", _penalties),
         _req("facts_summary", "37", "a summary of the facts", _facts),
         _req("extradition.warrant_reference", "37",
              "the arrest warrant or judgment the request rests on", _warrant),
     ),
     RequestKind.LAW_ENFORCEMENT_COOPERATION: (
-        _req("requesting_authority", "47(1)", "the authority making the request", _authority),
-        _req("facts_summary", "47(1)", "a summary of the facts", _facts),
-        _req("purpose", "47(1)", "the purpose of the cooperation", _purpose),
+        _req("requesting_authority",
+             "law_enforcement_cooperation", "the authority making the request", _authority),
+        _req("facts_summary", "law_enforcement_cooperation", "a summary of the facts", _facts),
+        _req("purpose", "law_enforcement_cooperation", "the purpose of the cooperation", _purpose),
     ),
 }
 

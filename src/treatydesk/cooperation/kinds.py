@@ -6,6 +6,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from treatydesk.convention import ref
+
 
 class RequestEnum(StrEnum):
     """Base of the request's enumerations. pydantic's JSON serializer reads `value` of every
@@ -39,7 +41,7 @@ KIND_ARTICLES: dict[RequestKind, tuple[str, ...]] = {
     RequestKind.REAL_TIME_TRAFFIC_COLLECTION: ("45",),
     RequestKind.CONTENT_INTERCEPTION: ("46",),
     RequestKind.SUBSCRIBER_INFORMATION: ("27", "44"),
-    RequestKind.EMERGENCY_DISCLOSURE: ("41", "2(o)"),
+    RequestKind.EMERGENCY_DISCLOSURE: ("41", ref("emergency_defined")),
     RequestKind.EXTRADITION: ("37",),
     RequestKind.LAW_ENFORCEMENT_COOPERATION: ("47",),
 }

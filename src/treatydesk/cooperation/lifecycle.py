@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from treatydesk.convention import convention
+from treatydesk.convention import convention, ref
 from treatydesk.cooperation.kinds import INTRUSIVE_KINDS, RequestKind
 from treatydesk.errors import ErrorCollector, InvalidInput, PermissionDenied, TransitionNotAllowed
 
@@ -125,18 +125,25 @@ EXECUTE_DECISIONS: frozenset[DecisionKind] = frozenset(
     {DecisionKind.EXECUTE, DecisionKind.EXECUTE_WITH_CONDITIONS}
 )
 
-#: where the Convention says it (read through the convention data, which knows what is recalled)
-REFUSAL_REASONS_REF = "40(24)"  # reasons are given for any refusal
-POSTPONEMENT_REF = "40(26)"  # postponement where execution would interfere with a case
-CONSULT_BEFORE_REFUSAL_REF = "40(27)"  # consult before refusing or postponing
+#: where the Convention says it, as citation ids (the convention data holds the numbers and
+#: knows which are recalled)
+REFUSAL_REASONS_REF = "mla_reasons_for_refusal"  # reasons are given for any refusal
+CONSULT_BEFORE_REFUSAL_REF = "mla_consultation"  # consult before refusing or postponing
 #: the measures Arts 45 and 46 cover; two reviewers is desk practice under Art 24
 TWO_REVIEWERS_BASIS = "Arts 24, 45, 46 (two reviewers: desk practice)"
 
 
-def cite(ref: str) -> str:
-    """"Art 40(24)", flagged when the convention data marks it recalled rather than verified."""
+def cite(citation: str) -> str:
+    """"Art 40(24)" for an article number or a paragraph's citation id (convention.ref), flagged
+    when the convention data marks it recalled rather than verified."""
+    return shown_reference(ref(citation))
+
+
+def shown_reference(reference: str) -> str:
+    """"Art 40(24)" for a reference the convention data gave (e.g. a figure's), flagged when it
+    is recalled rather than verified."""
     data = convention()
-    normalised = data.check_reference(ref)
+    normalised = data.check_reference(reference)
     if normalised in data.recalled_references():
         return f"Art {normalised} [recalled, not yet verified]"
     return f"Art {normalised}"

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from treatydesk.convention import ref
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestEnum, RequestKind
 from treatydesk.errors import ErrorItem, InvalidInput, PayloadTooLarge
 
@@ -39,8 +40,10 @@ _LONG = 20_000
 _MANY = 200
 
 
-def cite(description: str, article: str, **extra: Any) -> Any:
-    """A pydantic Field whose description ends with the article it rests on."""
+def cite(description: str, citation: str, **extra: Any) -> Any:
+    """A pydantic Field whose description ends with the article it rests on; `citation` is an
+    article number or a paragraph's citation id (treatydesk.convention.ref)."""
+    article = ref(citation)
     schema_extra: dict[str, Any] = {"article": article}
     return Field(description=f"{description} (Art {article})", json_schema_extra=schema_extra,
                  **extra)
@@ -155,64 +158,80 @@ class DataCategory(RequestEnum):
 
 
 class Authority(_Model):
-    name: ShortText = cite("Name of the authority", "40(15)(a)")
-    country: PartyKey | None = cite("Party the authority belongs to", "40(15)(a)", default=None)
-    contact: Line | None = cite("How to reach the authority (office, e-mail, phone)", "40(15)(a)",
+    name: ShortText = cite("Name of the authority", "mla_contents_authority")
+    country: PartyKey | None = cite("Party the authority belongs to",
+                                    "mla_contents_authority", default=None)
+    contact: Line | None = cite("How to reach the authority (office, e-mail, phone)",
+                                "mla_contents_authority",
                                default=None, max_length=_SHORT)
 
 
 class Proceeding(_Model):
     stage: ProceedingStage = cite(
-        "Whether an investigation, a prosecution or judicial proceedings", "40(15)(b)")
+        "Whether an investigation, a prosecution or judicial proceedings",
+        "mla_contents_proceeding")
     subject_matter: LongText = cite(
-        "Subject matter and nature of the investigation, prosecution or proceeding", "40(15)(b)")
-    case_reference: Line | None = cite("The conducting authority's file number", "40(15)(b)",
+        "Subject matter and nature of the investigation, prosecution or proceeding",
+        "mla_contents_proceeding")
+    case_reference: Line | None = cite("The conducting authority's file number",
+                                       "mla_contents_proceeding",
                                       default=None, max_length=_SHORT)
 
 
 class Offence(_Model):
-    label: ShortText = cite("Name of the offence in the requesting State's law", "35(2)")
+    label: ShortText = cite("Name of the offence in the requesting State's law",
+                            "dual_criminality_conduct")
     conduct_description: LongText = cite(
         "What the person is said to have done, in plain words; dual criminality is judged on this "
-        "conduct, not on the label", "35(2)")
-    legal_provision: ShortText = cite("Provision of the requesting State's law", "40(15)(b)")
+        "conduct, not on the label", "dual_criminality_conduct")
+    legal_provision: ShortText = cite("Provision of the requesting State's law",
+                                      "mla_contents_proceeding")
     max_penalty_years: Years | None = cite(
         "Maximum deprivation of liberty for the offence in the requesting State, in years "
-        "(serious crime is at least the threshold of 2(h))", "2(h)", default=None, ge=0, le=200)
+        "(a serious crime is punishable by at least the threshold of the definition)",
+        "serious_crime_defined", default=None, ge=0, le=200)
     max_penalty_life: Flag = cite("Punishable by life imprisonment (a more serious penalty)",
-                                  "2(h)", default=False)
+                                  "serious_crime_defined", default=False)
     claimed_convention_article: Whole | None = cite(
-        "Convention offence (Arts 7-17) the requester says the conduct amounts to", "35(1)(a)",
+        "Convention offence (Arts 7-17) the requester says the conduct amounts to",
+        "cooperation_convention_offences",
         default=None, ge=7, le=17)
     claimed_serious_crime: Flag = cite(
-        "The requester says the offence is a serious crime", "35(1)(c)", default=False)
+        "The requester says the offence is a serious crime",
+        "cooperation_serious_crime_evidence", default=False)
     involves_fiscal_matters: Flag = cite(
-        "The offence also involves fiscal matters (no ground to refuse on that alone)", "40(23)",
+        "The offence also involves fiscal matters (no ground to refuse on that alone)",
+        "mla_fiscal",
         default=False)
 
 
 class Subject(_Model):
-    identifier_type: IdentifierType = cite("Kind of identifier", "40(15)(e)")
+    identifier_type: IdentifierType = cite("Kind of identifier", "mla_contents_persons")
     identifier_value: ShortText = cite("The identifier itself (account, address, number)",
-                                       "40(15)(e)")
-    role: SubjectRole = cite("Role of the person, account or item in the case", "40(15)(e)")
-    nationality: PartyKey | None = cite("Nationality where known", "40(15)(e)", default=None)
-    location: Line | None = cite("Location where known", "40(15)(e)", default=None,
+                                       "mla_contents_persons")
+    role: SubjectRole = cite("Role of the person, account or item in the case",
+                             "mla_contents_persons")
+    nationality: PartyKey | None = cite("Nationality where known",
+                                        "mla_contents_persons", default=None)
+    location: Line | None = cite("Location where known", "mla_contents_persons", default=None,
                                 max_length=_SHORT)
     profile_flags: list[ProfileFlag] = cite(
-        "What is known about the person that calls for human-rights review", "40(22)",
+        "What is known about the person that calls for human-rights review", "mla_persecution",
         default_factory=list, max_length=len(ProfileFlag))
 
 
 class DataRequest(_Model):
-    category: DataCategory = cite("Category of data (subscriber, traffic, content)", "2(c)")
-    description: Passage | None = cite("The data sought, precisely", "40(15)(d)", default=None,
+    category: DataCategory = cite("Category of data (subscriber, traffic, content)",
+                                  "traffic_data_defined")
+    description: Passage | None = cite("The data sought, precisely",
+                                       "mla_contents_assistance", default=None,
                                    max_length=_LONG)
     from_date: IsoDate | None = cite("First day of the period the data covers", "24",
                                      default=None)
     to_date: IsoDate | None = cite("Last day of the period the data covers", "24", default=None)
     justification: Passage | None = cite(
-        "Why this data is needed and how it relates to the offence", "42(2)(c)", default=None,
+        "Why this data is needed and how it relates to the offence",
+        "preservation_contents_data", default=None,
         max_length=_LONG)
 
     @model_validator(mode="after")
@@ -224,24 +243,29 @@ class DataRequest(_Model):
 
 class PreservationDetails(_Model):
     data_custodian: Line | None = cite(
-        "Service provider or other custodian holding the data", "42(2)(d)", default=None,
+        "Service provider or other custodian holding the data",
+        "preservation_contents_custodian", default=None,
         max_length=_SHORT)
-    data_location: Line | None = cite("Where the data is held, if known", "42(2)(d)", default=None,
+    data_location: Line | None = cite("Where the data is held, if known",
+                                      "preservation_contents_custodian", default=None,
                                      max_length=_SHORT)
-    necessity: Passage | None = cite("Why the data must be preserved quickly", "42(2)(e)",
+    necessity: Passage | None = cite("Why the data must be preserved quickly",
+                                     "preservation_contents_necessity",
                                  default=None, max_length=_LONG)
     mla_to_follow: Flag = cite(
         "The requester intends to follow up with a request for search, seizure or disclosure",
-        "42(2)(f)", default=False)
+        "preservation_contents_follow_up", default=False)
     duration_days: Whole | None = cite(
-        "Preservation period asked (the Convention's minimum is in convention figures)", "42(7)",
+        "Preservation period asked (the Convention's minimum is in convention figures)",
+        "preservation_period",
         default=None, ge=1, le=3650)
 
 
 class CollectionPeriod(_Model):
-    start: IsoDate = cite("First day of collection", "45(3)(f)")
-    end: IsoDate = cite("Last day of collection", "45(3)(f)")
-    justification: Passage | None = cite("Why collection must last this long", "45(3)(f)",
+    start: IsoDate = cite("First day of collection", "real_time_collection_contents_period")
+    end: IsoDate = cite("Last day of collection", "real_time_collection_contents_period")
+    justification: Passage | None = cite("Why collection must last this long",
+                                         "real_time_collection_contents_period",
                                      default=None, max_length=_LONG)
 
     @model_validator(mode="after")
@@ -268,65 +292,75 @@ class LinkedRequest(_Model):
 
 
 class Attachment(_Model):
-    name: ShortText = cite("File name", "40(14)")
-    media_type: str = cite("Media type, e.g. application/pdf", "40(14)",
+    name: ShortText = cite("File name", "mla_form_and_language")
+    media_type: str = cite("Media type, e.g. application/pdf", "mla_form_and_language",
                            pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$", max_length=100)
-    sha256: str = cite("SHA-256 of the file, hex", "40(14)", pattern=r"^[0-9a-f]{64}$")
-    size: Whole = cite("Size in bytes", "40(14)", ge=0)
+    sha256: str = cite("SHA-256 of the file, hex",
+                       "mla_form_and_language", pattern=r"^[0-9a-f]{64}$")
+    size: Whole = cite("Size in bytes", "mla_form_and_language", ge=0)
 
 
 class CooperationRequest(_Model):
     """One request from a requesting State Party to a requested State Party."""
 
     reference: ShortText = cite("The requesting authority's reference for this request",
-                                "40(15)(a)")
-    kind: RequestKind = cite("Kind of cooperation asked", "35(1)")
-    requesting_party: PartyKey = cite("State Party making the request", "40(1)")
-    requested_party: PartyKey = cite("State Party asked to assist", "40(1)")
-    requesting_authority: Authority | None = cite("Authority making the request", "40(15)(a)",
+                                "mla_contents_authority")
+    kind: RequestKind = cite("Kind of cooperation asked", "cooperation_purposes")
+    requesting_party: PartyKey = cite("State Party making the request", "mla_widest_assistance")
+    requested_party: PartyKey = cite("State Party asked to assist", "mla_widest_assistance")
+    requesting_authority: Authority | None = cite("Authority making the request",
+                                                  "mla_contents_authority",
                                                   default=None)
     conducting_authority: Authority | None = cite(
-        "Authority conducting the investigation, prosecution or proceeding", "40(15)(b)",
+        "Authority conducting the investigation, prosecution or proceeding",
+        "mla_contents_proceeding",
         default=None)
     proceeding: Proceeding | None = cite("The investigation, prosecution or proceeding",
-                                         "40(15)(b)", default=None)
-    channel: Channel = cite("Channel the request travels by", "40(13)")
-    language: str = cite("Language of the request (ISO 639 code)", "40(14)",
+                                         "mla_contents_proceeding", default=None)
+    channel: Channel = cite("Channel the request travels by", "mla_central_authority")
+    language: str = cite("Language of the request (ISO 639 code)", "mla_form_and_language",
                          pattern=r"^[a-z]{2,3}$")
-    date: IsoDate = cite("Date of the request", "40(14)")
-    urgency: Urgency = cite("Ordinary, urgent, or an emergency within 2(o)", "2(o)",
+    date: IsoDate = cite("Date of the request", "mla_form_and_language")
+    urgency: Urgency = cite("Ordinary, urgent, or an emergency (a risk to life or safety)",
+                            "emergency_defined",
                             default=Urgency.ORDINARY)
     emergency_justification: Passage | None = cite(
-        "The significant and imminent risk to the life or safety of a person", "2(o)",
+        "The significant and imminent risk to the life or safety of a person", "emergency_defined",
         default=None, max_length=_LONG)
     deadline: IsoDate | None = cite("Date by which execution is asked, with reasons in facts",
-                                    "40(25)", default=None)
-    offences: list[Offence] = cite("Offences as the requesting State describes them", "35(1)",
+                                    "mla_execution_deadline", default=None)
+    offences: list[Offence] = cite("Offences as the requesting State describes them",
+                                   "cooperation_purposes",
                                    default_factory=list, max_length=50)
-    facts_summary: Passage | None = cite("Summary of the relevant facts", "40(15)(c)", default=None,
+    facts_summary: Passage | None = cite("Summary of the relevant facts",
+                                         "mla_contents_facts", default=None,
                                      max_length=_LONG)
-    subjects: list[Subject] = cite("Persons, accounts and items concerned", "40(15)(e)",
+    subjects: list[Subject] = cite("Persons, accounts and items concerned", "mla_contents_persons",
                                    default_factory=list, max_length=_MANY)
-    data_requested: list[DataRequest] = cite("Data sought, by category and period", "40(15)(d)",
+    data_requested: list[DataRequest] = cite("Data sought, by category and period",
+                                             "mla_contents_assistance",
                                              default_factory=list, max_length=_MANY)
-    measures_sought: list[ShortText] = cite("The assistance sought", "40(15)(d)",
+    measures_sought: list[ShortText] = cite("The assistance sought", "mla_contents_assistance",
                                             default_factory=list, max_length=50)
     procedure_wishes: Passage | None = cite("Any particular procedure the requester wishes",
-                                        "40(15)(d)", default=None, max_length=_LONG)
+                                        "mla_contents_assistance", default=None, max_length=_LONG)
     purpose: Passage | None = cite("Purpose for which the evidence or action is sought",
-                                   "40(15)(f)", default=None, max_length=_LONG)
+                                   "mla_contents_purpose", default=None, max_length=_LONG)
     confidentiality: Flag = cite("The requester asks that the request be kept confidential",
-                                 "40(20)", default=False)
-    non_notification: Flag = cite("The user is not to be notified", "42(2)", default=False)
+                                 "mla_confidentiality", default=False)
+    non_notification: Flag = cite("The user is not to be notified",
+                                  "preservation_contents", default=False)
     linked_requests: list[LinkedRequest] = cite("Earlier requests this one follows", "42",
                                                 default_factory=list, max_length=50)
     preservation: PreservationDetails | None = cite("Details of a preservation request", "42",
                                                     default=None)
     collection_period: CollectionPeriod | None = cite(
-        "Period of real-time collection or interception", "45(3)(f)", default=None)
+        "Period of real-time collection or interception",
+        "real_time_collection_contents_period", default=None)
     extradition: ExtraditionDetails | None = cite("Details of an extradition request", "37",
                                                   default=None)
-    attachments: list[Attachment] = cite("Attached documents (metadata only)", "40(14)",
+    attachments: list[Attachment] = cite("Attached documents (metadata only)",
+                                         "mla_form_and_language",
                                          default_factory=list, max_length=50)
 
     @model_validator(mode="after")

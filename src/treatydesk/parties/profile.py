@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from treatydesk.convention import ref
 from treatydesk.cooperation.request import Channel, PartyKey
 from treatydesk.datafile import load_yaml, parse_model, read_csv
 from treatydesk.errors import DataFileError, ErrorCollector, ErrorItem
@@ -37,7 +38,8 @@ class _Model(BaseModel):
 
 
 class Contact(_Model):
-    name: str = Field(min_length=1, description="Office designated (40(13), 41)")
+    name: str = Field(min_length=1,
+                      description=f"Office designated ({ref('mla_central_authority')}, 41)")
     contact: str | None = Field(default=None, description="Address, e-mail or phone")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from treatydesk.convention import convention
+from treatydesk.convention import convention, ref
 from treatydesk.safeguards.engine import rule_registry
 from treatydesk.safeguards.findings import PRECEDENCE
 
@@ -13,8 +13,9 @@ Generated from `treatydesk.safeguards.rules` by
 a test fails when this file is stale. Each rule gives ONE finding per request, with one sentence
 built from the facts. Overall outcome precedence (most severe first): {precedence}.
 
-Two rules always ask a reviewer (`consult`): essential interests and ordre public (40(21)(b))
-and the similar-domestic-case test (40(21)(c)); so no request ever passes without a human.
+Two rules always ask a reviewer (`consult`): essential interests and ordre public
+({essential_interests}) and the similar-domestic-case test ({domestic_case}); so no request ever
+passes without a human.
 Content data, real-time collection and interception (45, 46) always need two reviewers, a rule of
 this project rather than of the Convention, as do the kinds a policy pack lists in
 `two_reviewer_kinds`.
@@ -22,9 +23,11 @@ this project rather than of the Convention, as do the kinds a policy pack lists 
 Figures come from `convention/data/figures.yaml`: {figures}.
 
 The column [R] lists cited paragraphs still marked recalled (not verified against the authentic
-text). A figure marked [R] is kept only in `figures.yaml`; a recalled paragraph number is still
-written into the rules' citations and sentences, so correcting one means editing
-`safeguards/rules.py` as well (a known gap).
+text). A figure marked [R] is kept only in `figures.yaml`. The code cites a paragraph by a
+citation id (e.g. `mla_contents_facts`) that `convention/data/articles.yaml` gives it, never by
+its number, so correcting a recalled paragraph number there corrects every rule, sentence and
+form field citing it (rule ids such as SG-LANGUAGE-40-14 are fixed names and keep their
+numbers).
 
 | id | title | articles | facts read | outcomes | [R] paragraphs |
 | --- | --- | --- | --- | --- | --- |
@@ -41,7 +44,9 @@ def rules_markdown() -> str:
         for fid in ("serious_crime_threshold_years", "extradition_threshold_years",
                     "preservation_minimum_days"))
     lines = [_HEADER.format(precedence=" > ".join(o.value for o in PRECEDENCE),
-                            figures=figures)]
+                            figures=figures,
+                            essential_interests=ref("mla_refusal_essential_interests"),
+                            domestic_case=ref("mla_refusal_domestic_case"))]
     for rule in registry.rules:
         flagged = [a for a in rule.articles if a in recalled]
         lines.append(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from treatydesk.convention import ref
 from treatydesk.cooperation.contents import Requirement, requirements
 from treatydesk.cooperation.kinds import ELECTRONIC_EVIDENCE_KINDS, INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
@@ -46,6 +47,52 @@ from treatydesk.status.model import Standing
 ADOPTED = dt.date(2024, 12, 24)
 
 OC = Outcome
+
+# Paragraphs are cited by the ids the Convention data gives them (articles.yaml), never by
+# number: most numbers are recalled [R], and a correction there reaches every rule and sentence.
+_SERIOUS = ref("serious_crime_defined")
+_EMERGENCY = ref("emergency_defined")
+_MISUSE = ref("device_misuse_offence")
+_TESTING = ref("device_misuse_authorised_testing")
+_MISUSE_RES = ref("device_misuse_reservation")
+_RT_RES = ref("real_time_collection_reservation")
+_SAFEGUARDS = ref("safeguards_human_rights")
+_REVIEW = ref("safeguards_review_and_limits")
+_OFFENCES = ref("cooperation_convention_offences")
+_EVIDENCE = ref("cooperation_serious_crime_evidence")
+_DUAL = ref("dual_criminality_conduct")
+_TRANSFER = ref("personal_data_transfer_law")
+_DATA_SAFE = ref("personal_data_safeguards")
+_ONWARD = ref("personal_data_onward_transfer")
+_EXTRADITE = ref("extradition_scope")
+_LEGAL_BASIS = ref("extradition_legal_basis")
+_EXTR_LAW = ref("extradition_requested_law")
+_EXTR_PERSEC = ref("extradition_persecution")
+_EXTR_FISCAL = ref("extradition_fiscal")
+_NO_COERCION = ref("mla_without_dual_criminality")
+_AUTHORITY = ref("mla_central_authority")
+_LANGUAGE = ref("mla_form_and_language")
+_CONTENTS = ref("mla_contents")
+_PERSONS = ref("mla_contents_persons")
+_USE_LIMIT = ref("mla_use_limitation")
+_CONFIDENTIAL = ref("mla_confidentiality")
+_ESSENTIAL = ref("mla_refusal_essential_interests")
+_DOMESTIC = ref("mla_refusal_domestic_case")
+_PERSECUTION = ref("mla_persecution")
+_FISCAL = ref("mla_fiscal")
+_NETWORK = ref("network_24_7")
+_EMERGENCY_DATA = ref("network_24_7_emergency_data")
+_PRES_CONTENTS = ref("preservation_contents")
+_PRES_NO_DUAL = ref("preservation_no_dual_criminality")
+_PRES_RES = ref("preservation_dual_criminality_reservation")
+_PRES_PERIOD = ref("preservation_period")
+_REAL_TIME = ref("real_time_collection")
+_RT_OFFENCES = ref("real_time_collection_offences")
+_RT_CONTENTS = ref("real_time_collection_contents")
+_INTERCEPT = ref("interception")
+_INT_CONTENTS = ref("interception_contents")
+_IN_FORCE = ref("entry_into_force")
+_LATER_PARTY = ref("entry_into_force_later_party")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,11 +302,11 @@ def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
 def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[str, Facts]:
     if not each:
         if outcome is OC.NOT_APPLICABLE and ctx.kind is RequestKind.EXTRADITION:
-            return ("Extradition has its own scope, Convention offences only (37(1)), judged "
-                    "by SG-EXTRADITION-37."), ()
+            return (f"Extradition has its own scope, Convention offences only ({_EXTRADITE}), "
+                    "judged by SG-EXTRADITION-37."), ()
         if outcome is OC.NOT_APPLICABLE:
-            return ("An emergency disclosure rests on the risk to life or safety (41(3)(e)), "
-                    "not on a described offence."), ()
+            return ("An emergency disclosure rests on the risk to life or safety "
+                    f"({_EMERGENCY_DATA}), not on a described offence."), ()
         return "No offence is described, so the Convention's scope cannot be judged.", ()
     threshold = ctx.figures.serious_crime_threshold_years
     clauses: list[str] = []
@@ -285,7 +332,7 @@ def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[st
         elif why == "serious_not_electronic":
             clauses.append(f"{label} carries {item.penalty_text}, a serious crime but no "
                            f"Convention offence, and the Convention covers such a crime only "
-                           f"for evidence in electronic form (35(1)(c)); the request lists no "
+                           f"for evidence in electronic form ({_EVIDENCE}); the request lists no "
                            f"data, so a reviewer confirms that electronic evidence is what it "
                            f"seeks")
         elif why == "penalty_unstated":
@@ -362,21 +409,21 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     reason, each = detail
     kind = ctx.kind
     if reason == "extradition":
-        return ("For extradition, punishability in both States is judged under 37(1) (rule "
+        return (f"For extradition, punishability in both States is judged under {_EXTRADITE} (rule "
                 "SG-EXTRADITION-37)."), ()
     if reason is None:
         if kind is RequestKind.PRESERVATION:
-            return ("Dual criminality is not a condition for preservation (42(3)), and no "
-                    "reservation under 42(4) applies to this request."), ()
+            return (f"Dual criminality is not a condition for preservation ({_PRES_NO_DUAL}), and "
+                    f"no reservation under {_PRES_RES} applies to this request."), ()
         return (f"Neither the Convention nor the desk's policy '{ctx.policy.name}' requires "
                 f"dual criminality for {kind.value}."), ()
     if reason == "reservation":
         why = (f"{ctx.requested.key} reserved the right to refuse preservation for "
                f"non-Convention offences lacking dual criminality")
-        article = "42(4)"
+        article = _PRES_RES
     else:
         why = f"the desk's policy '{ctx.policy.name}' requires it for {kind.value}"
-        article = "35(2)"
+        article = _DUAL
     if not each:
         return f"Dual criminality is required ({why}) but no offence is described.", ()
     clauses: list[str] = []
@@ -403,7 +450,8 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     sentence = (f"Dual criminality is required ({article}) because {why}: "
                 + "; ".join(clauses) + ".")
     if outcome is OC.REFUSE:
-        sentence += (" Assistance without coercive action may still be given (40(9)), e.g. "
+        sentence += (" Assistance without coercive action may still be given "
+                     f"({_NO_COERCION}), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
     return sentence, tuple(facts)
 
@@ -470,7 +518,7 @@ def explain_extradition(ctx: Context, outcome: Outcome,
     if detail is None:
         if outcome is OC.NOT_APPLICABLE:
             return "The request is not for extradition.", ()
-        return "No offence is described for the extradition (37(1)).", ()
+        return f"No offence is described for the extradition ({_EXTRADITE}).", ()
     each, no_basis, fiscal = detail
     threshold = ctx.figures.extradition_threshold_years
     key = ctx.requested.key
@@ -479,7 +527,8 @@ def explain_extradition(ctx: Context, outcome: Outcome,
     for item, (why, _, best) in zip(ctx.facts.offences, each, strict=True):
         label = f"'{item.offence.label}'"
         if why == "no_convention_offence":
-            clauses.append(f"{label} shows no Convention offence, and 37(1) covers only those")
+            clauses.append(
+                f"{label} shows no Convention offence, and {_EXTRADITE} covers only those")
         elif why == "penalty_unstated":
             clauses.append(f"{label} states no maximum penalty in {requesting}")
         elif why == "below_threshold":
@@ -494,7 +543,7 @@ def explain_extradition(ctx: Context, outcome: Outcome,
                            f"{years_text(threshold)}, but its described conduct does not show "
                            f"the Convention offence of Art "
                            f"{item.offence.claimed_convention_article} that {requesting} "
-                           f"claims, and 37(1) covers only Convention offences: a reviewer "
+                           f"claims, and {_EXTRADITE} covers only Convention offences: a reviewer "
                            f"decides")
         elif why == "below_threshold_here" and best is not None:
             shown = "life" if best.life else years_text(best.max_penalty_years or 0)
@@ -504,10 +553,11 @@ def explain_extradition(ctx: Context, outcome: Outcome,
             clauses.append(f"{label} is punishable in both States by at least "
                            f"{years_text(threshold)}")
     if no_basis:
-        clauses.append(f"{key} does not take the Convention as the legal basis for "
-                       f"extradition (37(6)), so another treaty or its law must provide one")
+        clauses.append(f"{key} does not take the Convention as the legal basis for extradition "
+                       f"({_LEGAL_BASIS}), so another treaty or its law must provide one")
     if fiscal:
-        clauses.append("fiscal matters involved are no ground for refusal on their own (37(16))")
+        clauses.append(
+            f"fiscal matters involved are no ground for refusal on their own ({_EXTR_FISCAL})")
     return "Extradition: " + "; ".join(clauses) + ".", (
         ("extradition_threshold_years", f"{threshold:g}"),)
 
@@ -539,7 +589,7 @@ def decide_persecution(ctx: Context) -> tuple[Outcome, PersecutionDetail]:
 def explain_persecution(ctx: Context, outcome: Outcome,
                         detail: PersecutionDetail) -> tuple[str, Facts]:
     protected, flagged = detail
-    basis = "37(15)" if ctx.kind is RequestKind.EXTRADITION else "40(22)"
+    basis = _EXTR_PERSEC if ctx.kind is RequestKind.EXTRADITION else _PERSECUTION
     if outcome is OC.PASS:
         return (f"The keyword scan found no words tied to the grounds of {basis} (sex, race, "
                 f"language, religion, nationality, ethnic origin, political opinions) or the "
@@ -610,7 +660,7 @@ def explain_indicators(ctx: Context, outcome: Outcome,
                      for threshold, value, hit in each if hit and value is not None]
         return (f"The operator-supplied indicators for {key} meet the policy's review "
                 f"thresholds: " + "; ".join(triggered)
-                + "; a reviewer weighs them under 40(22)."), facts
+                + f"; a reviewer weighs them under {_PERSECUTION}."), facts
     if outcome is OC.WARN:
         absent = [threshold.indicator for threshold, value, _ in each if value is None]
         return (f"No value of {', '.join(absent)} is recorded for {key}, so those thresholds "
@@ -645,7 +695,7 @@ def explain_research(ctx: Context, outcome: Outcome, flagged: ResearchDetail) ->
     if flagged:
         parts.append(f"{', '.join(flagged)} is flagged as a security researcher")
     return ("The facts may describe security research: " + " and ".join(parts) + "; Arts 7-11 "
-            "cover only conduct without right and 11(2) excludes authorised testing or "
+            f"cover only conduct without right and {_TESTING} excludes authorised testing or "
             "protection, so a reviewer must decide."), (("research_words", ", ".join(words)),)
 
 
@@ -776,7 +826,7 @@ def explain_intrusive(ctx: Context, outcome: Outcome,
     facts = (("serious_crime_threshold_years", f"{threshold:g}"),)
     if outcome is OC.REFUSE:
         return (f"The request seeks {what}, which this desk grants only for serious crime, but "
-                f"no offence carries at least {years_text(threshold)} (2(h))."), facts
+                f"no offence carries at least {years_text(threshold)} ({_SERIOUS})."), facts
     extra = ("" if days_over is None else
              f"; the collection period of {days_over} days exceeds the policy's "
              f"{ctx.policy.max_collection_days}")
@@ -804,20 +854,20 @@ def decide_real_time_reservation(ctx: Context) -> tuple[Outcome, RealTimeDetail]
 def explain_real_time_reservation(ctx: Context, outcome: Outcome,
                                   detail: RealTimeDetail) -> tuple[str, Facts]:
     if detail is None:
-        return "No reservation under 23(3) limits this request.", ()
+        return f"No reservation under {_RT_RES} limits this request.", ()
     found, allowed = detail
     key = ctx.requested.key
     if outcome is OC.PASS:
-        return (f"{key} limits real-time collection to certain offences (23(3)); this conduct "
+        return (f"{key} limits real-time collection to certain offences ({_RT_RES}); this conduct "
                 f"({', '.join(sorted(allowed))}) is among them."), ()
     limited = set(ctx.requested.reservations.real_time_collection_offences_23_3 or ())
     listed = ", ".join(c.replace("_", " ") for c in sorted(limited))
     if outcome is OC.CONSULT:
-        return (f"{key} reserved real-time collection to {listed} (23(3), 45(2)); the described "
-                f"conduct could not be placed in a conduct category, so a reviewer decides "
-                f"whether it is one of these."), (("conduct", ""),)
-    return (f"{key} reserved real-time collection to {listed} (23(3), 45(2)); the described "
-            f"conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
+        return (f"{key} reserved real-time collection to {listed} ({_RT_RES}, {_RT_OFFENCES}); "
+                "the described conduct could not be placed in a conduct category, so a reviewer "
+                "decides whether it is one of these."), (("conduct", ""),)
+    return (f"{key} reserved real-time collection to {listed} ({_RT_RES}, {_RT_OFFENCES}); "
+            f"the described conduct is none of these."), (("conduct", ", ".join(sorted(found))),)
 
 
 def decide_misuse_reservation(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts, ...]]:
@@ -838,16 +888,16 @@ def decide_misuse_reservation(ctx: Context) -> tuple[Outcome, tuple[OffenceFacts
 def explain_misuse_reservation(ctx: Context, outcome: Outcome,
                                reserved: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
-        return "No reservation under 11(3) concerns this request.", ()
+        return f"No reservation under {_MISUSE_RES} concerns this request.", ()
     key = ctx.requested.key
     if outcome is OC.PASS:
-        return (f"{key} reserved 11(3), but the conduct involves selling, distributing or "
+        return (f"{key} reserved {_MISUSE_RES}, but the conduct involves selling, distributing or "
                 f"otherwise making available passwords or credentials, which cannot be "
                 f"reserved, or another Convention offence."), ()
     labels = ", ".join(f"'{item.offence.label}'" for item in reserved)
-    return (f"{key} reserved the right not to apply 11(1) (11(3)); {labels} rests on Art 11 "
-            f"conduct other than making passwords or credentials available, so a reviewer "
-            f"decides whether assistance is possible."), ()
+    return (f"{key} reserved the right not to apply {_MISUSE} ({_MISUSE_RES}); {labels} rests "
+            "on Art 11 conduct other than making passwords or credentials available, so a "
+            "reviewer decides whether assistance is possible."), ()
 
 
 # ------------------------------------------------------------------- 36: personal data
@@ -858,19 +908,19 @@ def _transfer_conditions(requested: str, requesting: str,
                          confidential: bool) -> tuple[Condition, ...]:
     # party pairs recur across requests: build each pair's conditions once
     conditions: tuple[Condition, ...] = (
-        Condition("36(1)", f"Transfer only as the law of {requested} allows; no transfer where "
+        Condition(_TRANSFER, f"Transfer only as the law of {requested} allows; no transfer where "
                            f"its data-protection law forbids it."),
-        Condition("36(2)", f"{requesting} applies effective and appropriate safeguards to the "
+        Condition(_DATA_SAFE, f"{requesting} applies effective and appropriate safeguards to the "
                            f"personal data it receives."),
-        Condition("36(3)", f"No onward transfer to a third country or international "
+        Condition(_ONWARD, f"No onward transfer to a third country or international "
                            f"organization without the prior authorization of {requested} "
                            f"(which it may require in writing)."),
-        Condition("40(19)", f"Use only for the proceeding described; other use needs the prior "
+        Condition(_USE_LIMIT, f"Use only for the proceeding described; other use needs the prior "
                             f"consent of {requested}."),
     )
     if confidential:
         conditions += (Condition(
-            "40(20)", f"Keep the request confidential, or tell {requesting} that this is not "
+            _CONFIDENTIAL, f"Keep the request confidential, or tell {requesting} that this is not "
                       f"possible."),)
     return conditions
 
@@ -887,14 +937,15 @@ def decide_personal_data(ctx: Context) -> tuple[Outcome, None]:
 def explain_personal_data(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
         return "Extradition transfers a person, not data.", ()
-    return ("Any personal data produced goes with the transfer conditions of 36(1)-(3) and the "
-            "use limitation of 40(19), listed in the decision's conditions."), ()
+    return (f"Any personal data produced goes with the transfer conditions of {_TRANSFER}, "
+            f"{_DATA_SAFE} and {_ONWARD} and the use limitation of {_USE_LIMIT}, listed in the "
+            "decision's conditions."), ()
 
 
 @lru_cache(maxsize=16)
 def _preservation_condition(minimum: int) -> Condition:
-    return Condition("42(7)", f"Preserve for at least {minimum} days, and keep preserving while "
-                              f"the follow-up request is decided.")
+    return Condition(_PRES_PERIOD, f"Preserve for at least {minimum} days, and keep preserving "
+                                   "while the follow-up request is decided.")
 
 
 #: (the request is itself a preservation, the days it asks, the linked preservations made
@@ -930,14 +981,14 @@ def explain_preservation(ctx: Context, outcome: Outcome,
     if own:
         if outcome is OC.WARN:
             return (f"The request asks preservation for {asked} days; the Convention's minimum "
-                    f"is {minimum} days (42(7)), which the desk applies."), facts
-        return f"Preservation will last at least {minimum} days (42(7)).", facts
+                    f"is {minimum} days ({_PRES_PERIOD}), which the desk applies."), facts
+        return f"Preservation will last at least {minimum} days ({_PRES_PERIOD}).", facts
     if outcome is OC.WARN:
         shown = ", ".join(f"{link.reference} of {link.date}" for link in lapsed)
         return (f"The linked preservation {shown} was made more than {minimum} days before "
-                f"this request; check that the data is still preserved (42(7))."), facts
+                f"this request; check that the data is still preserved ({_PRES_PERIOD})."), facts
     return (f"The linked preservation is within {minimum} days of this follow-up request "
-            f"(42(7))."), facts
+            f"({_PRES_PERIOD})."), facts
 
 
 # -------------------------------------------------------- 40(13)-(15), 42(2): completeness
@@ -982,12 +1033,12 @@ def explain_language(ctx: Context, outcome: Outcome,
     language = ctx.request.language
     if outcome is OC.WARN:
         return (f"No accepted languages are recorded in {source}, so '{language}' could not be "
-                f"checked (40(14))."), ()
+                f"checked ({_LANGUAGE})."), ()
     listed = ", ".join(sorted(accepted))
     if outcome is OC.PASS:
         return f"The request is in '{language}', which {source} accepts ({listed}).", ()
     return (f"The request is in '{language}', but {source} accepts only {listed}: a translation "
-            f"is needed (40(14))."), (("language", language), ("accepted", listed))
+            f"is needed ({_LANGUAGE})."), (("language", language), ("accepted", listed))
 
 
 def decide_channel(ctx: Context) -> tuple[Outcome, None]:
@@ -1006,7 +1057,7 @@ def explain_channel(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, 
         return f"No accepted channels are recorded for {key}.", ()
     listed = ", ".join(c.value for c in accepted)
     return (f"The request came by {channel.value}, but {key} accepts {listed}; it should be "
-            f"sent again by one of them (40(13))."), (("channel", channel.value),)
+            f"sent again by one of them ({_AUTHORITY})."), (("channel", channel.value),)
 
 
 # ------------------------------------------------------------------ 2(o), 41: emergency
@@ -1043,22 +1094,23 @@ def explain_emergency(ctx: Context, outcome: Outcome, detail: None) -> tuple[str
              ("denial_words", ", ".join(denied)))
     if outcome is OC.PASS:
         return (f"The request describes a risk to life or safety ({_quote(risk)}) that is "
-                f"imminent ({_quote(soon)}): an emergency within 2(o); how significant the "
+                f"imminent ({_quote(soon)}): an emergency within {_EMERGENCY}; how significant the "
                 f"risk is, words cannot weigh, so the reviewer still confirms."), facts
     if outcome is OC.CONSULT and denied:
         return (f"The request names a risk to life or safety ({_quote(risk)}) but also says "
                 f"{_quote(denied)}; a reviewer decides whether there is a significant and "
-                f"imminent risk (2(o)); until then it is not treated as an emergency."), facts
+                f"imminent risk ({_EMERGENCY}); until then it is not treated as an "
+                "emergency."), facts
     if outcome is OC.CONSULT:
         return (f"The request describes a risk to life or safety ({_quote(risk)}) but nothing "
-                f"shows it is imminent; a reviewer confirms the emergency (2(o)); until then "
-                f"it is not treated as one."), facts
+                f"shows it is imminent; a reviewer confirms the emergency ({_EMERGENCY}); until "
+                "then it is not treated as one."), facts
     if outcome is OC.MISSING:
         return ("An emergency disclosure needs a described significant and imminent risk to the "
-                "life or safety of a person (2(o)); none is described, so it must describe one "
-                "or go as an ordinary request."), facts
+                f"life or safety of a person ({_EMERGENCY}); none is described, so it must "
+                "describe one or go as an ordinary request."), facts
     return ("An emergency is claimed, but no risk to the life or safety of a person is "
-            "described (2(o)); the request is treated as ordinary."), facts
+            f"described ({_EMERGENCY}); the request is treated as ordinary."), facts
 
 
 # ------------------------------------------------------- 40(21)(b), 40(21)(c): always consult
@@ -1072,11 +1124,11 @@ def explain_essential_interests(ctx: Context, outcome: Outcome,
                                 detail: None) -> tuple[str, Facts]:
     if ctx.kind is RequestKind.EXTRADITION:
         return (f"A reviewer must decide the grounds for refusal that the law of "
-                f"{ctx.requested.key} and its treaties provide (37(8)); never decided "
+                f"{ctx.requested.key} and its treaties provide ({_EXTR_LAW}); never decided "
                 f"automatically."), ()
     return (f"A reviewer must decide whether execution would prejudice the sovereignty, "
             f"security, ordre public or other essential interests of {ctx.requested.key} "
-            f"(40(21)(b)); never decided automatically."), ()
+            f"({_ESSENTIAL}); never decided automatically."), ()
 
 
 def decide_similar_domestic_case(ctx: Context) -> tuple[Outcome, None]:
@@ -1088,10 +1140,10 @@ def decide_similar_domestic_case(ctx: Context) -> tuple[Outcome, None]:
 def explain_similar_domestic_case(ctx: Context, outcome: Outcome,
                                   detail: None) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
-        return "For extradition, the requested party's law applies (37(8)).", ()
+        return f"For extradition, the requested party's law applies ({_EXTR_LAW}).", ()
     measures = ", ".join(ctx.request.measures_sought) or ctx.kind.value
     return (f"A reviewer must confirm that the law of {ctx.requested.key} would allow "
-            f"{measures} in a similar domestic case (40(21)(c)); never decided "
+            f"{measures} in a similar domestic case ({_DOMESTIC}); never decided "
             f"automatically."), ()
 
 
@@ -1107,7 +1159,7 @@ def explain_fiscal(ctx: Context, outcome: Outcome,
                    fiscal: tuple[OffenceFacts, ...]) -> tuple[str, Facts]:
     if outcome is OC.NOT_APPLICABLE:
         return "No offence involves fiscal matters.", ()
-    article = "37(16)" if ctx.kind is RequestKind.EXTRADITION else "40(23)"
+    article = _EXTR_FISCAL if ctx.kind is RequestKind.EXTRADITION else _FISCAL
     labels = ", ".join(f"'{item.offence.label}'" for item in fiscal)
     return (f"{labels} involves fiscal matters, which alone are no ground to refuse "
             f"({article})."), ()
@@ -1125,88 +1177,91 @@ def _rule(id: str, title: str, articles: tuple[str, ...], facts: tuple[str, ...]
 
 RULES: tuple[Rule, ...] = (
     _rule("SG-FORCE-65", "Convention in force between both parties on the date",
-          ("65(1)", "65(2)"), ("standings", "on", "requesting_party", "requested_party"),
+          (_IN_FORCE, _LATER_PARTY), ("standings", "on", "requesting_party", "requested_party"),
           (OC.PASS, OC.REFUSE), decide_in_force, explain_in_force, version=2,
           # on any date: before the Convention was even adopted, it is what says that no
           # Convention basis exists (every other rule is then not in effect)
           since=None),
     _rule("SG-SCOPE-35", "Within the Convention: Convention offence or serious crime",
-          ("35(1)(a)", "35(1)(c)", "2(h)"),
+          (_OFFENCES, _EVIDENCE, _SERIOUS),
           ("kind", "offences[].conduct_description", "offences[].max_penalty_years",
            "offences[].claimed_convention_article", "data_requested",
            "figure serious_crime_threshold_years"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_scope, explain_scope, version=2),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
-          ("35(2)", "40(9)", "42(3)", "42(4)"),
+          (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES),
           ("kind", "offences[].conduct_description", "requested.offence_catalogue",
            "requested.reservations", "policy.dual_criminality_required_for"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_dual_criminality, explain_dual_criminality, version=2),
     _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
-          ("37(1)", "37(6)", "37(16)"),
+          (_EXTRADITE, _LEGAL_BASIS, _EXTR_FISCAL),
           ("offences[]", "requested.offence_catalogue", "requested.reservations",
            "figure extradition_threshold_years"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_extradition, explain_extradition, version=2),
     _rule("SG-PERSECUTION-40-22", "Persecution grounds and protected rights",
-          ("40(22)", "6", "37(15)"),
+          (_PERSECUTION, "6", _EXTR_PERSEC),
           ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
            "proceeding.subject_matter", "subjects[].profile_flags"),
           (OC.PASS, OC.CONSULT), decide_persecution, explain_persecution, version=2),
     _rule("SG-INDICATORS-40-22", "Rights-risk indicators of the requesting party",
-          ("40(22)",), ("requesting.indicators", "policy.indicator_thresholds"),
+          (_PERSECUTION,), ("requesting.indicators", "policy.indicator_thresholds"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE), decide_indicators, explain_indicators),
     _rule("SG-RESEARCH-11", "Security research, authorised testing and protection",
-          ("7", "8", "9", "10", "11", "11(2)"),
+          ("7", "8", "9", "10", "11", _TESTING),
           ("offences[]", "facts_summary", "subjects[].profile_flags"),
           (OC.PASS, OC.CONSULT), decide_research, explain_research),
     _rule("SG-SPECIFICITY-24", "Identified targets, bounded periods, no bulk requests",
-          ("24(1)", "24(2)", "40(15)(e)"),
+          (_SAFEGUARDS, _REVIEW, _PERSONS),
           ("subjects", "data_requested", "measures_sought", "policy.max_data_period_days",
            "policy.max_subjects"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE),
           decide_specificity, explain_specificity),
     _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
-          ("45(1)", "46(1)", "24(1)", "2(h)"),
+          (_REAL_TIME, _INTERCEPT, _SAFEGUARDS, _SERIOUS),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
            "collection_period", "policy.max_collection_days"),
           (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive, explain_intrusive, version=2),
     _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
-          ("23(3)", "45(2)"), ("kind", "offences[].conduct_description", "requested.reservations"),
+          (_RT_RES, _RT_OFFENCES),
+          ("kind", "offences[].conduct_description", "requested.reservations"),
           (OC.PASS, OC.CONSULT, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_real_time_reservation, explain_real_time_reservation, version=2),
-    _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", ("11(3)",),
+    _rule("SG-MISUSE-11-3", "Reservation on misuse of devices", (_MISUSE_RES,),
           ("offences[].conduct_description", "requested.reservations", "policy.reservations"),
           (OC.PASS, OC.CONSULT, OC.NOT_APPLICABLE),
           decide_misuse_reservation, explain_misuse_reservation, version=2),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
-          ("36(1)", "36(2)", "36(3)", "40(19)", "40(20)"), ("kind", "confidentiality"),
+          (_TRANSFER, _DATA_SAFE, _ONWARD, _USE_LIMIT, _CONFIDENTIAL), ("kind", "confidentiality"),
           (OC.PASS, OC.NOT_APPLICABLE), decide_personal_data, explain_personal_data, version=2),
-    _rule("SG-PRESERVATION-42", "Preservation period and follow-up", ("42(7)",),
+    _rule("SG-PRESERVATION-42", "Preservation period and follow-up", (_PRES_PERIOD,),
           ("kind", "preservation.duration_days", "linked_requests",
            "figure preservation_minimum_days"),
           (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), decide_preservation, explain_preservation),
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
-          ("40(15)", "42(2)", "45(3)", "46(2)", "41(3)(e)", "37(1)"), ("every field",),
+          (_CONTENTS, _PRES_CONTENTS, _RT_CONTENTS, _INT_CONTENTS, _EMERGENCY_DATA, _EXTRADITE),
+          ("every field",),
           (OC.PASS, OC.MISSING), decide_contents, explain_contents),
-    _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", ("40(14)",),
+    _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", (_LANGUAGE,),
           ("language", "requested.accepted_languages", "policy.accepted_languages"),
           (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language),
-    _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", ("40(13)", "41(1)"),
+    _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", (_AUTHORITY, _NETWORK),
           ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN),
           decide_channel, explain_channel),
-    _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety", ("2(o)", "41(3)(e)"),
+    _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety",
+          (_EMERGENCY, _EMERGENCY_DATA),
           ("urgency", "kind", "emergency_justification"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE),
           decide_emergency, explain_emergency, version=2),
-    _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", ("40(23)", "37(16)"),
+    _rule("SG-FISCAL-40-23", "Fiscal matters are no ground for refusal", (_FISCAL, _EXTR_FISCAL),
           ("offences[].involves_fiscal_matters", "offences[].conduct_description"),
           (OC.WARN, OC.NOT_APPLICABLE), decide_fiscal, explain_fiscal),
     _rule("SG-ESSENTIAL-40-21-B", "Sovereignty, security, ordre public, essential interests",
-          ("40(21)(b)", "37(8)"), ("requested_party",), (OC.CONSULT,),
+          (_ESSENTIAL, _EXTR_LAW), ("requested_party",), (OC.CONSULT,),
           decide_essential_interests, explain_essential_interests),
-    _rule("SG-DOMESTIC-40-21-C", "Similar domestic case", ("40(21)(c)",),
+    _rule("SG-DOMESTIC-40-21-C", "Similar domestic case", (_DOMESTIC,),
           ("measures_sought", "requested_party"), (OC.CONSULT, OC.NOT_APPLICABLE),
           decide_similar_domestic_case, explain_similar_domestic_case),
 )

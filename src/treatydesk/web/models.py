@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from treatydesk.convention import ref
 from treatydesk.cooperation.clocks import ClockPolicy, due_status
 from treatydesk.cooperation.lifecycle import CaseState, Direction, allowed_targets
 from treatydesk.services.common import utcnow
@@ -23,22 +24,25 @@ class _In(BaseModel):
 class CaseCreate(_In):
     direction: Literal["outgoing", "incoming"] = Field(
         description="outgoing: a draft this desk will send; incoming: a request received "
-        "(Art 40(13))")
+        f"(Art {ref('mla_central_authority')})")
     title: str = Field(min_length=1, max_length=300, description="A title for the desk's list")
     request: dict[str, Any] = Field(
         description="The request (see /api/v1/requests/schema); kind and parties are read "
-        "from it (Art 40(15))")
-    urgent: bool = Field(default=False, description="Urgent handling (Art 40(25))")
+        f"from it (Art {ref('mla_contents')})")
+    urgent: bool = Field(default=False,
+                         description=f"Urgent handling (Art {ref('mla_execution_deadline')})")
     received_at: datetime | None = Field(
         default=None, description="Incoming only: when it was received (its clocks start)")
     requesting_deadline: datetime | None = Field(
-        default=None, description="Deadline the requesting State asked for (Art 40(25))")
+        default=None, description="Deadline the requesting State asked for "
+        f"(Art {ref('mla_execution_deadline')})")
 
 
 class CaseUpdate(_In):
     version: int = Field(ge=1, le=MAX_ID,
                          description="The case version you read (stale edits get 409)")
-    request: dict[str, Any] = Field(description="The whole new request (Art 40(15))")
+    request: dict[str, Any] = Field(
+        description=f"The whole new request (Art {ref('mla_contents')})")
     title: str | None = Field(default=None, min_length=1, max_length=300)
 
 
@@ -55,7 +59,8 @@ class ReviewCreate(_In):
 
 
 class ConsultationCreate(_In):
-    held_at: datetime = Field(description="When the consultation was held (Art 40(27))")
+    held_at: datetime = Field(description="When the consultation was held "
+                                      f"(Art {ref('mla_consultation')})")
     summary: str = Field(min_length=1, max_length=10_000)
 
 
@@ -64,7 +69,8 @@ class DecisionCreate(_In):
     decision: Literal["execute", "execute_with_conditions", "postpone", "consult", "refuse"]
     reasons: list[str] = Field(default_factory=list, max_length=50,
                                description="Reasons; required to refuse or postpone "
-                               "(Art 40(24), 40(26))")
+                               f"(Art {ref('mla_reasons_for_refusal')}, "
+                               f"{ref('mla_postponement')})")
     conditions: list[str] = Field(default_factory=list, max_length=50)
 
 
