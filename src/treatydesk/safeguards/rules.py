@@ -20,6 +20,7 @@ checked against the Convention when the registry loads (`rule_registry()`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -286,6 +287,10 @@ def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
             why, outcome = "penalty_unstated", OC.MISSING
         elif claimed is not None:
             why, outcome = "only_claimed", OC.CONSULT
+        elif kind is RequestKind.EMERGENCY_DISCLOSURE:
+            # the disclosure rests on the risk to life or safety, not on the offence (with no
+            # offence described this rule does not apply): describing one cannot refuse it
+            why, outcome = "outside_emergency", OC.CONSULT
         else:
             why, outcome = "outside", OC.REFUSE
         each.append((why, outcome))
@@ -342,6 +347,12 @@ def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[st
             clauses.append(f"{label} carries {item.penalty_text}, below the threshold of "
                            f"{years_text(threshold)}, and is in scope only if the claimed Art "
                            f"{claimed} holds, which the described conduct does not show")
+        elif why == "outside_emergency":
+            clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
+                           f"threshold of {years_text(threshold)}, and shows no Convention "
+                           f"offence; an emergency disclosure rests on the risk to life or "
+                           f"safety ({_EMERGENCY_DATA}), so a reviewer decides whether the "
+                           f"Convention supports it")
         else:
             clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
                            f"threshold of {years_text(threshold)}, and shows no Convention "
@@ -747,10 +758,35 @@ def decide_specificity(ctx: Context) -> tuple[Outcome, SpecificityDetail]:
         if not (item.justification and item.justification.strip()):
             warn = True
             short.append(("unjustified", index, 0))
-    # the text scan last (building the scope text is its cost): only when it can still matter
-    if consult or ctx.vocabulary.bulk.matches(ctx.facts.scope_text()):
+    # the text scans last (building the scope text is their cost): only when they can matter
+    if not consult:
+        text = ctx.facts.scope_text()
+        counted = _largest_count(text)
+        if counted > policy.max_subjects:
+            consult = True
+            short.append(("counted", 0, counted))
+        else:
+            consult = ctx.vocabulary.bulk.matches(text)
+    if consult:
         return OC.CONSULT, (wildcards, tuple(short))
     return (OC.WARN if warn else OC.PASS), (wildcards, tuple(short))
+
+
+# "the 4,000 accounts", "12 000 registered users": a number of targets written out in the
+# measures or data descriptions, which one identified subject would otherwise hide
+_COUNTED_TARGETS = re.compile(
+    r"(?<![\w.,])([0-9]{1,3}(?:[,. ][0-9]{3})++|[0-9]++)\s++(?:[a-z-]++\s++){0,2}?"
+    r"(?:accounts?|users?|subscribers?|customers?|clients?|persons?|people|individuals?|members?"
+    r"|devices?|phones?|numbers?|addresses|profiles?|visitors?)\b")
+
+
+def _largest_count(text: str) -> int:
+    """The largest number of accounts, persons or devices the text names; 0 when none."""
+    largest = 0
+    for digits in _COUNTED_TARGETS.findall(text):
+        value = int(digits.replace(",", "").replace(".", "").replace(" ", ""))
+        largest = max(largest, value)
+    return largest
 
 
 def explain_specificity(ctx: Context, outcome: Outcome,
@@ -777,6 +813,10 @@ def explain_specificity(ctx: Context, outcome: Outcome,
         if what == "too_many_subjects":
             clauses.append(f"{number} persons or accounts exceed the policy's "
                            f"{policy.max_subjects}")
+            continue
+        if what == "counted":
+            clauses.append(f"the measures or data sought name {number} accounts, persons or "
+                           f"devices, more than the policy's {policy.max_subjects}")
             continue
         where = f"data_requested[{index}] ({request.data_requested[index].category.value})"
         if what == "open_ended":
@@ -1188,7 +1228,7 @@ RULES: tuple[Rule, ...] = (
            "offences[].claimed_convention_article", "data_requested",
            "figure serious_crime_threshold_years"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_scope, explain_scope, version=2),
+          decide_scope, explain_scope, version=3),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
           (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES),
           ("kind", "offences[].conduct_description", "requested.offence_catalogue",
@@ -1218,7 +1258,7 @@ RULES: tuple[Rule, ...] = (
           ("subjects", "data_requested", "measures_sought", "policy.max_data_period_days",
            "policy.max_subjects"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE),
-          decide_specificity, explain_specificity),
+          decide_specificity, explain_specificity, version=2),
     _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
           (_REAL_TIME, _INTERCEPT, _SAFEGUARDS, _SERIOUS),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
