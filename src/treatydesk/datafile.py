@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from treatydesk.errors import DataFileError, ErrorItem
+from treatydesk.errors import OBJECT_EXPECTED_TYPES, DataFileError, ErrorItem, value_kind
 
 #: largest YAML file accepted; the Convention data is well under 100 kB
 MAX_YAML_BYTES = 5 * 1024 * 1024
@@ -242,6 +242,8 @@ def _message(error: Any) -> str:
         return "unknown key (not allowed here)"
     if kind == "missing":
         return "missing required key"
+    if kind in OBJECT_EXPECTED_TYPES:
+        return f"expected keys with values (key: value), got {value_kind(error.get('input'))}"
     return str(error.get("msg", "invalid value"))
 
 

@@ -167,3 +167,26 @@ class ErrorCollector:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def value_kind(value: object) -> str:
+    """What a parsed JSON or YAML value is, in the words of its author (not Python's type
+    names): "an object", "a list", "a number", "a string", "true/false" or "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a value of another kind"
+
+
+#: pydantic's error types for "this should be an object (mapping)": its message names the
+#: Python class (e.g. "instance of Authority")
+OBJECT_EXPECTED_TYPES = frozenset({"model_type", "dict_type", "model_attributes_type"})

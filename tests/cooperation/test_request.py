@@ -64,7 +64,8 @@ def test_period_backwards_and_same_parties_are_errors() -> None:
 
 
 @pytest.mark.parametrize("raw, words", [
-    (b"null", "got null"), (b"3", "got int"), (b"[]", "got list"), (b'"x"', "got str"),
+    (b"null", "got null"), (b"3", "got a number"), (b"[]", "got a list"),
+    (b'"x"', "got a string"), (b'{"requesting_authority": [1]}', "expected an object"),
     (b"{", "not valid JSON"), (b"\xff\xfe{}", "not valid UTF-8"), (b"", "not valid JSON"),
     (b"[" * 5000 + b"]" * 5000, "nested deeper"),
     (b'{"a":' * 100 + b"1" + b"}" * 100, "nested deeper"),

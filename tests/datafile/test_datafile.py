@@ -162,6 +162,19 @@ def test_parse_model_reports_every_problem_with_file_line_and_path() -> None:
     ]
 
 
+def test_a_list_where_keys_are_expected_is_named_in_the_authors_words() -> None:
+    # pydantic would say "instance of _Item", a Python class name the author never sees
+    doc = load_yaml("m.yaml", text="title: t\nitems:\n  - [a, 1]\n  - plain words\n")
+    with pytest.raises(DataFileError) as caught:
+        parse_model(_File, doc)
+    rendered = sorted(str(item) for item in caught.value.items)
+    assert rendered == [
+        "m.yaml:3: items[0]: expected keys with values (key: value), got a list",
+        "m.yaml:4: items[1]: expected keys with values (key: value), got a string",
+    ]
+    assert "_Item" not in str(caught.value)
+
+
 def test_parse_model_missing_path_and_wrong_root() -> None:
     doc = load_yaml("m.yaml", text="title: t\nitems: []\n")
     with pytest.raises(DataFileError, match="no items\\[3\\]"):

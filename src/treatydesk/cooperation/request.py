@@ -26,7 +26,13 @@ from pydantic import (
 
 from treatydesk.convention import ref
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestEnum, RequestKind
-from treatydesk.errors import ErrorItem, InvalidInput, PayloadTooLarge
+from treatydesk.errors import (
+    OBJECT_EXPECTED_TYPES,
+    ErrorItem,
+    InvalidInput,
+    PayloadTooLarge,
+    value_kind,
+)
 
 #: largest request document accepted (bytes); attachments travel separately, only metadata here
 MAX_REQUEST_BYTES = 1_000_000
@@ -398,6 +404,8 @@ def _error_items(error: ValidationError) -> list[ErrorItem]:
             message = "unknown field (not part of the request model)"
         elif kind == "missing":
             message = "required field is missing"
+        elif kind in OBJECT_EXPECTED_TYPES:
+            message = f"expected an object (fields and values), got {value_kind(detail['input'])}"
         elif kind == "string_pattern_mismatch" and (
                 detail.get("ctx", {}).get("pattern") in _CONTROL_PATTERNS):
             allowed = _CONTROL_PATTERNS[detail["ctx"]["pattern"]]
@@ -534,7 +542,7 @@ def validate_request_data(data: Any, *, source: str = "request") -> CooperationR
     """Validates already-parsed JSON as a request; every problem is listed with its JSON path.
     A filled `request template` is accepted: its `_help` map is ignored."""
     if not isinstance(data, dict):
-        shown = "null" if data is None else type(data).__name__
+        shown = value_kind(data)
         raise InvalidInput(
             f"{source}: a request must be a JSON object, got {shown}",
             items=[ErrorItem("(root)", f"expected an object, got {shown}")])
