@@ -287,9 +287,11 @@ def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
             why, outcome = "penalty_unstated", OC.MISSING
         elif claimed is not None:
             why, outcome = "only_claimed", OC.CONSULT
-        elif kind is RequestKind.EMERGENCY_DISCLOSURE:
-            # the disclosure rests on the risk to life or safety, not on the offence (with no
-            # offence described this rule does not apply): describing one cannot refuse it
+        elif kind is RequestKind.EMERGENCY_DISCLOSURE and ctx.vocabulary.emergency_risk.matches(
+                ctx.facts.emergency_text()):
+            # the disclosure rests on the described risk to life or safety, not on the offence
+            # (with no offence described this rule does not apply): describing one cannot
+            # refuse it. Without a described risk the request is an ordinary one (2(o)).
             why, outcome = "outside_emergency", OC.CONSULT
         else:
             why, outcome = "outside", OC.REFUSE
