@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from treatydesk.cooperation.contents import all_requirements, missing_contents
 from treatydesk.cooperation.kinds import RequestEnum, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
+    _max_bracket_depth,
     parse_request,
     request_json_schema,
     validate_request_data,
@@ -178,3 +181,36 @@ def test_request_enumerations_read_their_value_as_an_enum_does() -> None:
     assert (dumped["kind"], dumped["channel"]) == (data["kind"], "central_authority")
     assert dumped["subjects"][0]["profile_flags"] == ["journalist"]
     assert dumped["subjects"][0]["identifier_type"] == "email"
+
+
+def _reference_bracket_depth(text: str) -> int:
+    """The plain character loop `_max_bracket_depth` must agree with (it was the code)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+@given(st.text(alphabet='[]{}"\\a\n,:', max_size=60))
+@settings(max_examples=2000)
+def test_bracket_depth_skips_strings_like_a_character_loop(text: str) -> None:
+    assert _max_bracket_depth(text) == _reference_bracket_depth(text)
+
+
+def test_bracket_depth_of_a_large_body() -> None:
+    body = '{"a": [' + ", ".join(['{"k": "x[y{z\\\\\\"]", "n": [1, 2]}'] * 10_000) + "]}"
+    assert _max_bracket_depth(body) == _reference_bracket_depth(body) == 4

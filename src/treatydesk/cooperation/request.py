@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from itertools import accumulate
 from typing import Annotated, Any
 
 from pydantic import (
@@ -432,27 +433,27 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
+#: a JSON string (possibly unterminated, up to the end), read in C: unrolled so that the
+#: regex engine runs through plain characters in one loop
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?', re.DOTALL)
+#: bytes.translate deletion table: every byte but the four brackets
+_NOT_BRACKETS = bytes(code for code in range(256) if chr(code) not in "[]{}")
+#: a bracket's step in depth, indexed by its byte
+_DEPTH_STEP = [1 if chr(code) in "[{" else -1 for code in range(256)]
+
+
 def _max_bracket_depth(text: str) -> int:
     """Upper bound of JSON nesting before parsing: `json.loads` recurses once per level, so a
-    hostile `[[[[...` document must be refused before it reaches the parser."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
+    hostile `[[[[...` document must be refused before it reaches the parser. Brackets inside
+    strings do not count. Every step runs in C (a Python loop over the characters took tens
+    of milliseconds for a large body): the strings are cut out (without any backslash, every
+    second piece between quotes is a string), the brackets kept, their depths summed."""
+    if "\\" in text:
+        outside = _JSON_STRING.sub("", text)
+    else:
+        outside = "".join(text.split('"')[::2])
+    brackets = outside.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=0))
 
 
 def decode_json(raw: bytes | str, *, source: str) -> Any:
