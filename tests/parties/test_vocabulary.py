@@ -86,7 +86,16 @@ def test_normalise_is_lower_case_with_whitespace_collapsed(text: str) -> None:
     else:
         folded = "".join(c for c in unicodedata.normalize("NFKC", text)
                          if unicodedata.category(c) != "Cf")
+        folded = "".join("'" if c in "\u2018\u2019\u201b\u02bc" else c for c in folded)
         assert normalise(text) == " ".join(folded.lower().split())
+
+
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u2018", "\u201b", "\u02bc"])
+def test_typographic_apostrophes_match_the_terms(apostrophe: str) -> None:
+    matcher = TermMatcher({"expression": ["the government's"]})
+    text = normalise(f"He questioned The Government{apostrophe}s figures")
+    assert text == "he questioned the government's figures"
+    assert matcher.find(text) == {"expression": ("the government's",)}
 
 
 def test_invisible_characters_are_every_format_character_and_only_those() -> None:

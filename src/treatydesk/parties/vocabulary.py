@@ -29,10 +29,15 @@ _INVISIBLE = re.compile(
     "\U000e0020-\U000e007f]")
 
 
+#: typographic apostrophes (’ ‘ ‛ and the modifier letter ʼ) as the ASCII one the terms use
+#: ("the government's", "workers' rights"): text pasted from a word processor has them
+_APOSTROPHES = {0x2018: "'", 0x2019: "'", 0x201B: "'", 0x02BC: "'"}
+
+
 def normalise(text: str) -> str:
     """Lower case, whitespace collapsed, compatibility forms folded (NFKC: fullwidth letters,
-    ligatures) and invisible format characters removed: the form every vocabulary is matched
-    against."""
+    ligatures), typographic apostrophes made ASCII and invisible format characters removed: the
+    form every vocabulary is matched against."""
     if text.isascii():
         if (text.isprintable() and "  " not in text
                 and not text.startswith(" ") and not text.endswith(" ")):
@@ -41,7 +46,7 @@ def normalise(text: str) -> str:
             # collapse (splitting into words and joining them again allocates every word)
             return text.lower()
     else:
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES)
     return " ".join(text.lower().split())
 
 

@@ -88,7 +88,10 @@ def gather(request: CooperationRequest, taxonomy: ConductTaxonomy, threshold_yea
     classify = taxonomy.matcher.find
     offences: list[OffenceFacts] = []
     any_serious = any_convention_offence = False
-    texts: list[str | None] = [request.facts_summary, request.purpose, request.procedure_wishes]
+    # the emergency's justification is a fact the requester gives like the others: a
+    # persecution ground or research it describes must not escape the scans
+    texts: list[str | None] = [request.facts_summary, request.purpose, request.procedure_wishes,
+                               request.emergency_justification]
     proceeding = request.proceeding
     if proceeding is not None:
         texts.append(proceeding.subject_matter)
