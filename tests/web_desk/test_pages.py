@@ -71,6 +71,10 @@ def test_request_form_labels_articles_check_shows_missing_and_save(desk: Desk) -
     bad = desk.client.post("/cases/new", data={**data, "language": "English!",
                                                 "offences": "[not json", "action": "save"})
     assert bad.status_code == 422 and "offences" in bad.text
+    # the form's JSON fields are read as strictly as the API's bodies
+    twice = desk.client.post("/cases/new", data={
+        **data, "offences": '[{"label": "Fraud", "label": "Theft"}]', "action": "save"})
+    assert twice.status_code == 422 and "duplicate key &#39;label&#39;" in twice.text
     assert desk.client.get("/api/v1/cases", headers=desk.bearer("officer-a")
                            ).json()["total"] == 0
     saved = desk.client.post("/cases/new", data={**data, "action": "save"},

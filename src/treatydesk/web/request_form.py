@@ -23,8 +23,8 @@ from pydantic.fields import FieldInfo
 
 from treatydesk.cooperation.contents import requirements
 from treatydesk.cooperation.kinds import RequestKind
-from treatydesk.cooperation.request import CooperationRequest
-from treatydesk.errors import ErrorItem
+from treatydesk.cooperation.request import CooperationRequest, decode_json
+from treatydesk.errors import ErrorItem, TreatyDeskError
 
 #: fields the form sets itself (hidden or chosen before)
 FIXED = frozenset({"kind"})
@@ -165,11 +165,11 @@ def parse_form(kind: RequestKind, form: Mapping[str, str]) -> tuple[dict[str, An
             elif item.widget == "number":
                 out[key] = _number(raw)
             elif item.widget == "json":
+                # the API's and the CLI's strict decoder: no duplicate keys, NaN or huge numbers
                 try:
-                    out[key] = json.loads(raw)
-                except json.JSONDecodeError as error:
-                    problems.append(ErrorItem(item.name, f"not valid JSON ({error.msg}, line "
-                                              f"{error.lineno})"))
+                    out[key] = decode_json(raw, source=item.name)
+                except TreatyDeskError as error:
+                    problems.append(ErrorItem(item.name, error.message))
             else:
                 out[key] = raw
         return out
