@@ -325,7 +325,7 @@ def test_accession_succession_or_a_consent_on_or_after_signature_gives_no_warnin
 
 # the fixture is ISO-8859-1, so the typeset minus (U+2212) is written as a reference
 @pytest.mark.parametrize(("cell", "shown"),
-                         [("-5", "-5"), ("- 5", "-5"), ("&#x2212;5", "-5"),
+                         [("-5", "-5"), ("&#x2212;5", "-5"),
                           ("-" + "9" * 20, "-999999999999...")])
 def test_a_negative_header_count_is_ignored_with_a_warning(cell: str, shown: str) -> None:
     data = _v1_with(b"Parties : 5", b"Parties : " + cell.encode())
@@ -336,3 +336,11 @@ def test_a_negative_header_count_is_ignored_with_a_warning(cell: str, shown: str
         f"line 12: the Parties count {shown} is not a plausible number of participants; "
         "ignored",
     )
+
+
+@pytest.mark.parametrize("cell", ["- 5", "-\t5"])
+def test_a_hyphen_before_a_spaced_count_is_a_separator(cell: str) -> None:
+    data = _v1_with(b"Parties : 5", b"Parties " + cell.encode())
+    snapshot = parse_status_xml(data, source="separator", retrieved_at=WHEN)
+    assert snapshot.treaty.parties_count == 5
+    assert snapshot.warnings == ()

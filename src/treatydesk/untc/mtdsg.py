@@ -65,8 +65,9 @@ _DATE = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3,9})\.? ([0-9]{4}) ?([A-Za-z]{1,2})
 _ESCAPED_MARKER = re.compile(r"<superscript>([^<]*+)</superscript>")
 _LEADING_ESCAPED_MARKER = re.compile(r"\s*+<superscript>([^<]*+)</superscript>")
 _LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
-# the sign is captured so that "Parties : -5" is not read as 5 (U+2212 is the typeset minus)
-_FIRST_INTEGER = re.compile(r"([-\u2212] *)?(\d+)")
+# a sign right before the digits is captured, so that "Parties : -5" is not read as 5 (U+2212
+# is the typeset minus); a hyphen followed by a space is a separator ("Parties - 5")
+_FIRST_INTEGER = re.compile(r"([-\u2212])?(\d+)")
 #: most digits a header count of signatories or parties may have
 _COUNT_DIGITS = 4
 #: most rows a participant table may have: no treaty has more participants than there are
