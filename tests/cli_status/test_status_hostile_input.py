@@ -165,3 +165,12 @@ def test_doubtful_dates_are_imported_with_a_warning(cli: Invoke, tmp_path: Path,
     assert warning in cli("status").stdout
     party = json.loads(cli("status", "party", "Austria", "--json").stdout)
     assert party["signature"] == "2025-10-25"
+
+
+def test_warnings_about_single_rows_are_listed_up_to_fifty(cli: Invoke, tmp_path: Path) -> None:
+    # 60 names with no ISO 3166 code: each row is worth a warning, but not 60 lines of them
+    data = status_xml([(f"Land {n}", "25 Oct 2025", "") for n in range(60)])
+    outcome = cli("status", "import", _write(tmp_path, "lands.xml", data))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.count("has no known ISO 3166 code") == 50
+    assert "and 10 more warnings about single rows; the first 50 are listed" in outcome.stdout

@@ -307,6 +307,17 @@ class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.warnings: list[str] = []
+        #: warnings about single rows beyond the first _MAX_LISTED (counted, not listed: a
+        #: damaged table of a thousand rows must not print a thousand lines)
+        self._unlisted_row_warnings = 0
+        self._row_warnings = 0
+
+    def _warn_row(self, message: str) -> None:
+        self._row_warnings += 1
+        if self._row_warnings <= _MAX_LISTED:
+            self.warnings.append(message)
+        else:
+            self._unlisted_row_warnings += 1
 
     def _fail(self, element: Any, message: str) -> StatusImportError:
         return StatusImportError(f"{self.source}: line {element.sourceline}: {message}")
@@ -437,6 +448,10 @@ class _Reader:
                 continue
             first_row_of[participant.key] = number
             result[participant.key] = participant
+        if self._unlisted_row_warnings:
+            self.warnings.append(
+                f"and {self._unlisted_row_warnings} more warnings about single rows; the first "
+                f"{_MAX_LISTED} are listed")
         if errors:
             first, more = errors.items[0], len(errors.items) - 1
             count = ""
@@ -475,7 +490,7 @@ class _Reader:
             return None
         identity = identify(name)
         if not identity.known:
-            self.warnings.append(
+            self._warn_row(
                 f"line {row.sourceline}, Row {number}: participant {name!r} has no known ISO "
                 f"3166 code; keyed as {identity.key!r}"
             )
@@ -490,7 +505,7 @@ class _Reader:
                     # a signature is no consent to be bound, so a kind suffix there is a slip;
                     # the date stands on its own
                     defined = ", ".join(sorted(table.signature_suffixes))
-                    self.warnings.append(
+                    self._warn_row(
                         f"line {row.sourceline}, Row {number}: the {labels[signed_col]} cell "
                         f"{cells[signed_col]!r} carries the action suffix {signed_suffix!r}, "
                         "which a signature cannot have"
@@ -507,7 +522,7 @@ class _Reader:
                     # confirm a signature, and one dated before it is likely mistyped
                     if (signed_col is not None and signature is not None and action < signature
                             and kind in _AFTER_SIGNATURE):
-                        self.warnings.append(
+                        self._warn_row(
                             f"line {row.sourceline}, Row {number}: the {kind.value} "
                             f"{cells[action_col]!r} (column {labels[action_col]}) is dated "
                             f"before the signature {cells[signed_col]!r} (column "
