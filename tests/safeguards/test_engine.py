@@ -64,6 +64,21 @@ def test_decision_id_depends_on_input_and_date() -> None:
     assert record["revision"] == revision(policy) and record["decision_id"] == one.decision_id
 
 
+def test_a_count_of_thousands_of_digits_is_a_huge_count_not_a_crash() -> None:
+    # int() refuses to read more than 4,300 digits; a data description may hold 5,000
+    request, profiles, standings = setup()
+    item = request.data_requested[0].model_copy(
+        update={"description": "Records of " + "9" * 5000 + " accounts"})
+    hostile = request.model_copy(update={"data_requested": [item]})
+    decision = evaluate(hostile, on=hostile.date, requested=profiles["XAB"],
+                        requesting=profiles["XAA"], standings=standings,
+                        policy=load_policy(EX / "policy" / "default.yaml"))
+    finding = next(f for f in decision.explain(ExplainLevel.FULL)
+                   if f.rule_id == "SG-SPECIFICITY-24")
+    assert finding.outcome is Outcome.CONSULT
+    assert "1000000000000 accounts, persons or devices" in finding.sentence
+
+
 def test_a_decision_is_a_value_that_cannot_be_changed() -> None:
     request, profiles, standings = setup()
     args = dict(requested=profiles["XAB"], requesting=profiles["XAA"], standings=standings,

@@ -784,11 +784,18 @@ _COUNTED_TARGETS = re.compile(
     r"|devices?|phones?|numbers?|addresses|profiles?|visitors?)\b")
 
 
+#: more digits than any real count has; such a number is read as this many (int() refuses to
+#: read thousands of digits, and a request may hold them)
+_HUGE_COUNT_DIGITS = 12
+
+
 def _largest_count(text: str) -> int:
     """The largest number of accounts, persons or devices the text names; 0 when none."""
     largest = 0
-    for digits in _COUNTED_TARGETS.findall(text):
-        value = int(digits.replace(",", "").replace(".", "").replace(" ", ""))
+    for written in _COUNTED_TARGETS.findall(text):
+        digits = written.replace(",", "").replace(".", "").replace(" ", "")
+        value = (int(digits) if len(digits) <= _HUGE_COUNT_DIGITS
+                 else 10 ** _HUGE_COUNT_DIGITS)
         largest = max(largest, value)
     return largest
 
