@@ -30,6 +30,7 @@ from treatydesk.convention import ref
 from treatydesk.cooperation.contents import Requirement, requirements
 from treatydesk.cooperation.kinds import ELECTRONIC_EVIDENCE_KINDS, INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
+    Channel,
     CooperationRequest,
     DataCategory,
     LinkedRequest,
@@ -82,6 +83,7 @@ _DOMESTIC = ref("mla_refusal_domestic_case")
 _PERSECUTION = ref("mla_persecution")
 _FISCAL = ref("mla_fiscal")
 _NETWORK = ref("network_24_7")
+_NETWORK_ASSISTANCE = ref("network_24_7_assistance")
 _EMERGENCY_DATA = ref("network_24_7_emergency_data")
 _PRES_CONTENTS = ref("preservation_contents")
 _PRES_NO_DUAL = ref("preservation_no_dual_criminality")
@@ -1092,16 +1094,25 @@ def explain_language(ctx: Context, outcome: Outcome,
             f"is needed ({_LANGUAGE})."), (("language", language), ("accepted", listed))
 
 
-def decide_channel(ctx: Context) -> tuple[Outcome, None]:
+def decide_channel(ctx: Context) -> tuple[Outcome, bool]:
+    """The detail: an extradition request sent through the 24/7 network, whose functions (41(3):
+    advice, preservation, evidence, locating suspects, emergency data) do not include it."""
+    channel = ctx.request.channel
+    if ctx.kind is RequestKind.EXTRADITION and channel is Channel.NETWORK_24_7:
+        return OC.WARN, True
     # no accepted channel recorded, or not one of them: a warning either way
-    return (OC.PASS if ctx.request.channel in ctx.requested.accepted_channels
-            else OC.WARN), None
+    return (OC.PASS if channel in ctx.requested.accepted_channels else OC.WARN), False
 
 
-def explain_channel(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
+def explain_channel(ctx: Context, outcome: Outcome, extradition_by_network: bool
+                    ) -> tuple[str, Facts]:
     channel = ctx.request.channel
     accepted = ctx.requested.accepted_channels
     key = ctx.requested.key
+    if extradition_by_network:
+        return (f"An extradition request came through the 24/7 network, whose functions "
+                f"({_NETWORK_ASSISTANCE}) do not include extradition; it should travel by the "
+                f"channel the two parties use for extradition."), (("channel", channel.value),)
     if outcome is OC.PASS:
         return f"The request came by {channel.value}, which {key} accepts.", ()
     if not accepted:
@@ -1298,9 +1309,10 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", (_LANGUAGE,),
           ("language", "requested.accepted_languages", "policy.accepted_languages"),
           (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language),
-    _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party", (_AUTHORITY, _NETWORK),
-          ("channel", "requested.accepted_channels"), (OC.PASS, OC.WARN),
-          decide_channel, explain_channel),
+    _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party",
+          (_AUTHORITY, _NETWORK, _NETWORK_ASSISTANCE),
+          ("channel", "kind", "requested.accepted_channels"), (OC.PASS, OC.WARN),
+          decide_channel, explain_channel, version=2),
     _rule("SG-EMERGENCY-2O", "Emergency: imminent risk to life or safety",
           (_EMERGENCY, _EMERGENCY_DATA),
           ("urgency", "kind", "emergency_justification"),
