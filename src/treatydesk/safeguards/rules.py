@@ -327,6 +327,10 @@ def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[st
                       f"categories={sorted(item.categories)} penalty={item.penalty_text}"))
         note = (f" (the requester claims Art {claimed}, which the described conduct does not "
                 f"show)" if item_outcome is OC.WARN else "")
+        # the requester's own reading of seriousness is reported, never relied on: the
+        # penalty in its law decides (2(h))
+        doubted = (" although the requester calls it a serious crime"
+                   if item.offence.claimed_serious_crime and item.serious is False else "")
         if why == "article":
             arts = ", ".join(str(a) for a in item.convention_articles)
             cats = [c for c in item.categories
@@ -349,18 +353,19 @@ def explain_scope(ctx: Context, outcome: Outcome, each: ScopeDetail) -> tuple[st
                            f"stated, so seriousness cannot be judged")
         elif why == "only_claimed":
             clauses.append(f"{label} carries {item.penalty_text}, below the threshold of "
-                           f"{years_text(threshold)}, and is in scope only if the claimed Art "
-                           f"{claimed} holds, which the described conduct does not show")
+                           f"{years_text(threshold)}{doubted}, and is in scope only if the "
+                           f"claimed Art {claimed} holds, which the described conduct does not "
+                           f"show")
         elif why == "outside_emergency":
             clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
-                           f"threshold of {years_text(threshold)}, and shows no Convention "
-                           f"offence; an emergency disclosure rests on the risk to life or "
-                           f"safety ({_EMERGENCY_DATA}), so a reviewer decides whether the "
-                           f"Convention supports it")
+                           f"threshold of {years_text(threshold)}{doubted}, and shows no "
+                           f"Convention offence; an emergency disclosure rests on the risk to "
+                           f"life or safety ({_EMERGENCY_DATA}), so a reviewer decides whether "
+                           f"the Convention supports it")
         else:
             clauses.append(f"{label} carries {item.penalty_text}, below the serious-crime "
-                           f"threshold of {years_text(threshold)}, and shows no Convention "
-                           f"offence: outside the Convention")
+                           f"threshold of {years_text(threshold)}{doubted}, and shows no "
+                           f"Convention offence: outside the Convention")
     sentence = "; ".join(clauses)
     return sentence[0].upper() + sentence[1:] + ".", tuple(facts)
 
@@ -1247,7 +1252,8 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-SCOPE-35", "Within the Convention: Convention offence or serious crime",
           (_OFFENCES, _EVIDENCE, _SERIOUS),
           ("kind", "offences[].conduct_description", "offences[].max_penalty_years",
-           "offences[].claimed_convention_article", "data_requested",
+           "offences[].claimed_convention_article", "offences[].claimed_serious_crime",
+           "data_requested", "emergency_justification",
            "figure serious_crime_threshold_years"),
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_scope, explain_scope, version=3),
