@@ -148,8 +148,8 @@ _MLA_CORE: tuple[Requirement, ...] = (
          "mla_contents_purpose", "the purpose for which the evidence or action is sought",
          _purpose),
     _req("offences", "35", "the offence(s) the case concerns", _offences),
-    _req("offences[].max_penalty_years", "serious_crime_defined",
-         "the maximum penalty of each offence in the requesting State", _penalties),
+    # no maximum penalty here: 40(15) does not ask for one, and a Convention offence is in scope
+    # whatever its penalty; where seriousness decides (2(h)), the scope rule reports it missing
 )
 _IDENTIFIED = _req("subjects", "mla_contents_persons",
                    "identity, location or nationality of the persons, items or accounts concerned",
