@@ -207,6 +207,11 @@ class Figure(_Frozen):
         return f"{self.value} {self.unit}"
 
 
+def _closest(name: str, names: list[str]) -> list[str]:
+    """Up to three of `names` close to a misspelt `name`, for an error's suggestions."""
+    return [match[0] for match in process.extract(name, names, limit=3, score_cutoff=60)]
+
+
 def _refuse_duplicates(labels: list[str], kind: str) -> None:
     seen: set[str] = set()
     for label in labels:
@@ -249,19 +254,16 @@ class Convention(_Frozen):
         for figure in self.figures:
             if figure.id == id:
                 return figure
-        ids = [figure.id for figure in self.figures]
-        close = [match[0] for match in process.extract(id, ids, limit=3, score_cutoff=60)]
-        raise NotFound(f"no figure {id!r} in the Convention data", suggestions=close)
+        raise NotFound(f"no figure {id!r} in the Convention data",
+                       suggestions=_closest(id, [figure.id for figure in self.figures]))
 
     def cite(self, id: str) -> str:
         """The reference ("40(15)(c)") of the paragraph or subparagraph the data names `id`.
         Code cites paragraphs this way, never by writing the number (see articles.yaml)."""
         found = self.citations.get(id)
         if found is None:
-            close = [match[0] for match in process.extract(id, list(self.citations), limit=3,
-                                                           score_cutoff=60)]
             raise NotFound(f"no paragraph with citation id {id!r} in the Convention data",
-                           suggestions=close)
+                           suggestions=_closest(id, list(self.citations)))
         return found
 
     def figures_citing(self, number: int) -> list[Figure]:

@@ -92,7 +92,6 @@ def rule_registry() -> RuleRegistry:
             serious_crime_threshold_years=float(figures["serious_crime_threshold_years"].as_int()),
             extradition_threshold_years=float(figures["extradition_threshold_years"].as_int()),
             preservation_minimum_days=figures["preservation_minimum_days"].as_int(),
-            references={fid: f.reference for fid, f in figures.items()},
         ),
         taxonomy=taxonomy,
         vocabulary=vocab,

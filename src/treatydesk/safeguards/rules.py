@@ -105,7 +105,6 @@ class Figures:
     serious_crime_threshold_years: float
     extradition_threshold_years: float
     preservation_minimum_days: int
-    references: Mapping[str, str]
 
 
 class Context:
