@@ -46,8 +46,11 @@ def _module_file(root: Path, name: str) -> Path | None:
 
 def _imported(root: Path, path: Path) -> set[str]:
     """The treatydesk modules a source imports (at any level, TYPE_CHECKING included: mypy reads
-    them all), with the packages they sit in."""
+    them all), with the packages they sit in. A Cython module imports none (its digest alone
+    is recorded)."""
     names: set[str] = set()
+    if path.suffix == ".pyx":
+        return names
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -98,8 +101,7 @@ def module_name(source: str) -> str:
 
 
 def _extensions(path: Path) -> list[Path]:
-    return [path.with_name(path.name.removesuffix(".py") + suffix)
-            for suffix in EXTENSION_SUFFIXES]
+    return [path.with_name(path.stem + suffix) for suffix in EXTENSION_SUFFIXES]
 
 
 def problems(root: Path = ROOT, *, check_imports: bool = True) -> list[str]:
@@ -128,8 +130,9 @@ def problems(root: Path = ROOT, *, check_imports: bool = True) -> list[str]:
     for extension in sorted((root / "src").rglob("*.so")):
         if extension.name.startswith(GROUP):
             continue
-        beside = extension.with_name(extension.name.split(".", 1)[0] + ".py")
-        if beside.relative_to(root).as_posix() not in listed:
+        stem = extension.name.split(".", 1)[0]
+        if not any(extension.with_name(stem + suffix).relative_to(root).as_posix() in listed
+                   for suffix in (".py", ".pyx")):
             found.append(f"{extension.relative_to(root).as_posix()} is left from a module no "
                          f"longer in {LIST_NAME}; delete it")
     if check_imports and not found:

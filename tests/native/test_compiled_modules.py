@@ -87,3 +87,18 @@ def test_an_extension_left_from_an_unlisted_module_is_named(tmp_path: Path) -> N
     assert problems(tmp_path, check_imports=False) == [
         f"src/treatydesk/model{SUFFIX} is left from a module no longer in "
         "compiled-modules.txt; delete it"]
+
+
+def test_a_cython_module_is_recorded_and_checked(tmp_path: Path) -> None:
+    package = _tree(tmp_path, "src/treatydesk/hot.py\nsrc/treatydesk/scan.pyx\n")
+    (package / "scan.pyx").write_text("def f():\n    return 1\n", encoding="utf-8")
+    for stem in ("hot", "scan"):
+        (package / f"{stem}{SUFFIX}").write_bytes(b"")
+    write_record(tmp_path)
+    assert "src/treatydesk/scan.pyx" in type_dependencies(tmp_path)
+    assert problems(tmp_path, check_imports=False) == []
+    (package / "scan.pyx").write_text("def f():\n    return 2\n", encoding="utf-8")
+    assert problems(tmp_path, check_imports=False) == [
+        "src/treatydesk/scan.pyx changed after the last build"]
+    (package / f"scan{SUFFIX}").unlink()
+    assert "src/treatydesk/scan.pyx is not compiled" in problems(tmp_path, check_imports=False)

@@ -62,21 +62,3 @@ def test_analyse_statement_matches_the_two_functions() -> None:
     text = "It reserves the right not to apply paragraph 2 of article 65 and article 11(3)."
     assert analyse_statement(text) == (extract_articles(text), is_reservation(text))
     assert analyse_statement(text) == (("65(2)", "11(3)"), True)
-
-
-_MENTIONS = st.lists(
-    st.sampled_from([
-        "article 11, paragraph 3", "articles 42 and 63(3)", "Art. 40 (22)", "arts. 7 & 8",
-        "paragraph 2 of article 65", "article 35, paragraph 1 (c)", "particle 9", "and 4",
-        "articles 1, 2 or 3(b)", " ", ". ", "reserves", "article", "12",
-    ]),
-    max_size=12,
-).map(" ".join)
-
-
-@given(st.lists(_MENTIONS, max_size=6))
-def test_shared_memo_changes_nothing(statements: list[str]) -> None:
-    memo: dict[str, tuple[str, ...]] = {}
-    for text in statements:
-        assert analyse_statement(text, memo=memo) == analyse_statement(text)
-        assert analyse_statement(text) == (extract_articles(text), is_reservation(text))

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from treatydesk.status.model import DeclarationSection
-from treatydesk.untc.mtdsg import _squash, _squash_runs, parse_status_xml
+from treatydesk.untc.mtdsg import parse_status_xml
+from treatydesk.untc.paragraphs import clean_paragraph
 
 WHEN = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
@@ -84,15 +85,6 @@ _XML_TEXT = st.text(
 )
 
 
-@given(_XML_TEXT)
-def test_squash_paths_agree(text: str) -> None:
-    reference = _squash_runs(text).strip()
-    assert _squash(text) == reference
-    assert "  " not in reference and reference == reference.strip()
-    for odd in "\t\n\r\xa0":
-        assert odd not in reference
-
-
 @given(st.lists(_XML_TEXT, min_size=1, max_size=6))
 def test_paragraphs_squashed_together_as_one_by_one(paragraphs: list[str]) -> None:
     body = "".join(
@@ -101,6 +93,6 @@ def test_paragraphs_squashed_together_as_one_by_one(paragraphs: list[str]) -> No
     xml = _HEAD + f"<Declarations><Participant>Chile</Participant>{body}</Declarations>"
     xml += "</Treaty></TreatyChapterContent>"
     snapshot = parse_status_xml(xml.encode("utf-8"), source="t", retrieved_at=WHEN)
-    expected = "\n\n".join(s for s in (_squash_runs(p).strip() for p in paragraphs) if s)
+    expected = "\n\n".join(s for s in (clean_paragraph(p)[0] for p in paragraphs) if s)
     texts = [d.text for d in snapshot.participant("CHL").declarations]
     assert texts == ([expected] if expected else [])

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from treatydesk.errors import ErrorCollector, SourceUnavailable, StatusImportError
-from treatydesk.status.declarations import ListMemo, analyse_statement
+from treatydesk.status.declarations import analyse_statement
 from treatydesk.status.model import (
     ActionKind,
     Declaration,
@@ -33,6 +33,7 @@ from treatydesk.status.model import (
     TreatyRecord,
 )
 from treatydesk.untc.names import identify
+from treatydesk.untc.paragraphs import clean_paragraph, join_paragraphs
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_status_xml", "parse_mtdsg_date", "SECTION_TAGS"]
 
@@ -59,10 +60,9 @@ _MONTHS = {
 _YEARS = range(1900, 2201)
 # "25 Oct 2025", "25 October 2025", "12 Mar 2004 a", "1 Jan 2020AA"; ASCII digits only
 _DATE = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3,9})\.? ([0-9]{4}) ?([A-Za-z]{1,2})?")
-# footnote markers the depositary sometimes leaves entity-escaped in the text; the marker is
-# stripped afterwards: optional spaces on both sides of a lazy group made the regex engine
+# a footnote marker the depositary left entity-escaped at the start of an end note; the marker
+# is stripped afterwards: optional spaces on both sides of a lazy group made the regex engine
 # try every split of a long run of spaces (a few kilobytes took minutes)
-_ESCAPED_MARKER = re.compile(r"<superscript>([^<]*+)</superscript>")
 _LEADING_ESCAPED_MARKER = re.compile(r"\s*+<superscript>([^<]*+)</superscript>")
 _LABELLED_SUFFIX = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*\(\s*([A-Za-z]{1,2})\s*\)")
 # a sign right before the digits is captured, so that "Parties : -5" is not read as 5 (U+2212
@@ -190,15 +190,10 @@ def _safe_treaty_element(data: bytes, *, source: str, max_bytes: int) -> Any:
     return treaty
 
 
-_ODD_SPACES = ("\t", "\n", "\r", "\xa0", "\x0b", "\x0c")
-# two literal spaces first, so the regex engine skips ahead to them (" +" tries every space)
-_SPACE_RUN = re.compile("   *")
-
-
 def _cell(element: Any) -> tuple[str, list[str]]:
-    """The text of a cell or paragraph with spacing normalised, and the footnote markers found
-    in it (raw <superscript> children or entity-escaped ones), which are removed from the text.
-    """
+    """The text of a cell or paragraph cleaned (untc/paragraphs.pyx: spacing normalised, ends
+    stripped), and the footnote markers found in it (raw <superscript> children or
+    entity-escaped ones), which are removed from the text."""
     markers: list[str] = []
     if len(element):
         parts = [element.text or ""]
@@ -213,37 +208,9 @@ def _cell(element: Any) -> tuple[str, list[str]]:
         text = "".join(parts)
     else:
         text = element.text or ""
-    if "<" in text:
-        text, escaped = _without_escaped_markers(text)
-        markers.extend(escaped)
-    return _squash(text), markers
-
-
-def _without_escaped_markers(text: str) -> tuple[str, list[str]]:
-    """The text without the footnote markers left entity-escaped in it, and those markers.
-    Callers test `"<" in text` first: parsed text holds a "<" only where the file escaped one,
-    and that one-character test runs at memchr speed over megabytes of declarations."""
-    pieces = _ESCAPED_MARKER.split(text)
-    return "".join(pieces[::2]), [marker for piece in pieces[1::2] if (marker := piece.strip())]
-
-
-def _squash(text: str) -> str:
-    """Runs of whitespace (the depositary's stray tabs, newlines, no-break spaces) become one
-    space, and the ends are stripped."""
-    if len(text) < 256 and text.isascii():
-        # XML text holds no ASCII whitespace but space, tab, CR and LF, so for short cells
-        # split/join gives the same result with fewer calls
-        return " ".join(text.split())
-    return _squash_runs(text).strip()
-
-
-def _squash_runs(text: str) -> str:
-    # Chained str.replace and one regex pass run at C speed; splitting and re-joining
-    # megabytes of declarations word by word was the importer's largest cost.
-    for odd in _ODD_SPACES:
-        if odd in text:
-            text = text.replace(odd, " ")
-    return _SPACE_RUN.sub(" ", text)
+    text, escaped = clean_paragraph(text)
+    markers.extend(escaped)
+    return text, markers
 
 
 def _labelled_text(element: Any | None) -> str | None:
@@ -579,7 +546,6 @@ class _Reader:
         Participant is built here, once."""
         found: dict[str, list[Declaration]] = {}
         extra_footnotes: dict[str, list[str]] = {}
-        memo: ListMemo = {}  # article lists already read, for this file only
         # every section of each kind is read (a record may split one into several), the
         # kinds in a fixed order
         for tag, section_kind in SECTION_TAGS.items():
@@ -588,36 +554,29 @@ class _Reader:
                 # objection merely quotes the reservation it targets
                 may_reserve = section_kind is DeclarationSection.DECLARATIONS
                 key: str | None = None
-                raw: list[str] = []  # the current participant's paragraphs, stripped, not squashed
+                # the current participant's paragraphs: raw text, or (text, markers) where
+                # _cell read child elements
+                paragraphs: list[str | tuple[str, list[str]]] = []
                 for element in section.iter("Participant", "Text"):
                     if element.tag == "Participant":
-                        self._declare(found, key, raw, section_kind, may_reserve, memo)
-                        raw = []
+                        self._declare(found, extra_footnotes, key, paragraphs, section_kind,
+                                      may_reserve)
+                        paragraphs = []
                         name, markers = _cell(element)
                         key = self._section_participant(name, element, tag, rows)
                         if key is not None and markers:
                             extra_footnotes.setdefault(key, []).extend(markers)
-                        continue
-                    text = element.text
-                    markers = None
-                    if len(element):
-                        text, markers = _cell(element)
-                    elif text is not None and "<" in text:
-                        text, markers = _without_escaped_markers(text)  # squashed in _declare
-                    # Fast path: plain text is only stripped here (no copy when there is nothing
-                    # to strip) and squashed per participant in _declare, in C-implemented passes.
-                    if not text or not (text := text.strip()):
-                        continue
-                    if key is None:
+                    elif key is not None:
+                        if len(element):
+                            paragraphs.append(_cell(element))
+                        elif element.text:
+                            paragraphs.append(element.text)
+                    elif _cell(element)[0]:
                         self.warnings.append(
                             f"line {element.sourceline}: text in {tag} before any participant "
                             "name; skipped"
                         )
-                        continue
-                    raw.append(text)
-                    if markers:
-                        extra_footnotes.setdefault(key, []).extend(markers)
-                self._declare(found, key, raw, section_kind, may_reserve, memo)
+                self._declare(found, extra_footnotes, key, paragraphs, section_kind, may_reserve)
         return tuple(
             Participant(
                 key=row.key, name=row.name, iso3=row.iso3, is_reio=row.is_reio,
@@ -633,18 +592,20 @@ class _Reader:
 
     @staticmethod
     def _declare(
-        found: dict[str, list[Declaration]], key: str | None, raw: list[str],
-        section_kind: DeclarationSection, may_reserve: bool, memo: ListMemo,
+        found: dict[str, list[Declaration]], extra_footnotes: dict[str, list[str]],
+        key: str | None, paragraphs: list[str | tuple[str, list[str]]],
+        section_kind: DeclarationSection, may_reserve: bool,
     ) -> None:
-        """One Declaration from a participant's paragraphs, each squashed as `_cell` would."""
-        if key is None or not raw:
+        """One Declaration from a participant's paragraphs (untc/paragraphs.pyx cleans and
+        joins them, a blank line between), with the footnote markers found in its text."""
+        if key is None or not paragraphs:
             return
-        # NUL cannot occur in XML text, so two of them safely mark a paragraph end: whitespace
-        # runs never cross them, and squashing a stripped paragraph leaves it stripped, so this
-        # equals squashing each paragraph and joining them with a blank line (replacing one
-        # character by one is a copy, where one by two would rebuild the string)
-        text = _squash_runs("\x00\x00".join(raw)).replace("\x00", "\n")
-        articles, reads_as_reservation = analyse_statement(text, memo=memo)
+        text, markers = join_paragraphs(paragraphs)
+        if not text:
+            return
+        if markers:
+            extra_footnotes.setdefault(key, []).extend(markers)
+        articles, reads_as_reservation = analyse_statement(text)
         found.setdefault(key, []).append(Declaration(
             section=section_kind, text=text, articles=articles,
             is_reservation=may_reserve and reads_as_reservation,

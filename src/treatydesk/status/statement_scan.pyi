@@ -1,0 +1,3 @@
+# Types of the Cython module statement_scan.pyx (mypy cannot read Cython).
+
+def scan_statement(text: str) -> tuple[tuple[str, ...], bool]: ...
