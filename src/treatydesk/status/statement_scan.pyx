@@ -10,6 +10,8 @@ the lower-cased text, with `\\s`, `\\d` and word characters in their Unicode mea
 leave the string whatever the input.
 """
 
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
@@ -19,6 +21,14 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 
+
+cdef extern from *:
+    # GCC and Clang; the index of the lowest set bit of a non-zero word
+    int _count_trailing_zeros "__builtin_ctzll" (unsigned long long) noexcept
+
+import sys
+
+cdef bint _LITTLE_ENDIAN = sys.byteorder == "little"
 
 # characters as plain unsigned integers: Cython would treat arithmetic on Py_UCS4 as text
 ctypedef unsigned int _Char
@@ -154,7 +164,44 @@ cdef bint _item(const _Text* t, Py_ssize_t i, _Item* item) noexcept:
     return True
 
 
+cdef inline Py_ssize_t _copy_ascii(const _Text* t, Py_ssize_t start, Py_ssize_t end,
+                                   char* out, Py_ssize_t n) noexcept:
+    # the digits at [start, end) appended to out[n:] (room for 24 characters is checked by
+    # the caller); -1 when one is not ASCII
+    cdef _Char c
+    for start in range(start, end):
+        c = _at(t, start)
+        if c >= 0x80:
+            return -1
+        out[n] = <char>c
+        n += 1
+    return n
+
+
 cdef str _canonical(str text, const _Item* item):
+    # Thousands of items per status file: an ASCII item is written into one buffer and made
+    # one string (the slices and formatting below would make three).
+    cdef char out[32]
+    cdef Py_ssize_t n = 0
+    cdef _Text t
+    if (item.article_end - item.article_start) + (item.paragraph_end - item.paragraph_start) < 24:
+        t.data = PyUnicode_DATA(text)
+        t.kind = PyUnicode_KIND(text)
+        t.length = len(text)
+        n = _copy_ascii(&t, item.article_start, item.article_end, out, 0)
+        if n >= 0 and item.paragraph_end > item.paragraph_start:
+            out[n] = b"("
+            n = _copy_ascii(&t, item.paragraph_start, item.paragraph_end, out, n + 1)
+            if n >= 0:
+                out[n] = b")"
+                n += 1
+        if n >= 0:
+            if item.letter:
+                out[n] = b"("
+                out[n + 1] = <char>item.letter
+                out[n + 2] = b")"
+                n += 3
+            return out[:n].decode("ascii")
     cdef str result = text[item.article_start:item.article_end]
     if item.paragraph_end > item.paragraph_start:
         result = f"{result}({text[item.paragraph_start:item.paragraph_end]})"
@@ -377,8 +424,9 @@ cdef class _Scan:
         if self.t.kind == 1 and self.t.length:
             # the common case, every character below 256
             latin1 = <const unsigned char*>self.t.data
-            before = 0
-            for i in range(self.t.length):
+            i = self._word_starts_by_block(latin1) if _LITTLE_ENDIAN else 0
+            before = _CLASS[latin1[i - 1]] if i else 0
+            for i in range(i, self.t.length):
                 # a form's first letter not after a letter: one lookup in a small table and
                 # one rarely taken branch per character
                 current = _CLASS[latin1[i]]
@@ -392,6 +440,35 @@ cdef class _Scan:
                 self.visit(i, c)
             before_letter = 0x61 <= c <= 0x7A
         return 0
+
+    cdef Py_ssize_t _word_starts_by_block(self, const unsigned char* latin1) except -1:
+        """The run loop eight bytes at a time, up to the last whole block (returned). Word
+        starts (an ASCII letter after anything but one) are found with word operations on
+        the block, and only they are looked up; about one byte in six begins a word. Little-
+        endian only: the byte before another is the next lower one in the word."""
+        cdef uint64_t low = 0x0101010101010101ULL
+        cdef uint64_t high = 0x8080808080808080ULL
+        cdef uint64_t seven = 0x7F7F7F7F7F7F7F7FULL
+        cdef uint64_t block, folded, bits, letters, starts
+        cdef uint64_t letter_before = 0  # 0x80 when the byte before the block is a letter
+        cdef Py_ssize_t i = 0, position
+        cdef unsigned char c
+        while i + 8 <= self.t.length:
+            memcpy(&block, latin1 + i, 8)
+            folded = block | (0x20 * low)  # ASCII capitals to small letters
+            bits = folded & seven  # below 0x80: adding to a byte cannot carry into the next
+            # 0x80 in each byte from "a" to "z" once folded, and below 0x80 before
+            letters = ((bits + 0x1F * low) & ~(bits + 0x05 * low) & ~folded & high)
+            starts = letters & ~((letters << 8) | letter_before)
+            letter_before = (letters >> 56) & 0x80
+            while starts:
+                position = i + (_count_trailing_zeros(starts) >> 3)
+                c = latin1[position]
+                if _CLASS[c] & _START:
+                    self._second_letter(position, _lower(c))
+                starts &= starts - 1
+            i += 8
+        return i
 
     cdef inline int _second_letter(self, Py_ssize_t i, _Char c) except -1:
         if _lower(_at(&self.t, i + 1)) == _SECOND[c]:

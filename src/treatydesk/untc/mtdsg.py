@@ -569,8 +569,8 @@ class _Reader:
                     elif key is not None:
                         if len(element):
                             paragraphs.append(_cell(element))
-                        elif element.text:
-                            paragraphs.append(element.text)
+                        elif text := element.text:  # read once: each read decodes it anew
+                            paragraphs.append(text)
                     elif _cell(element)[0]:
                         self.warnings.append(
                             f"line {element.sourceline}: text in {tag} before any participant "
