@@ -157,6 +157,8 @@ def _safe_treaty_element(data: bytes, *, source: str, max_bytes: int) -> Any:
             f"{source}: the file declares XML entities in a DOCTYPE; status files never do, and "
             "entities are refused for safety (entity bombs, external file reads)"
         )
+    # collect_ids stays on: turning it off (a few per cent faster) made libxml2 try to load
+    # an external DTD, which only no_network then stopped
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         remove_comments=True, remove_pis=True,
@@ -557,8 +559,14 @@ class _Reader:
                 # the current participant's paragraphs: raw text, or (text, markers) where
                 # _cell read child elements
                 paragraphs: list[str | tuple[str, list[str]]] = []
+                # Participant elements are told from Text ones by identity with the next one a
+                # second iterator gives: lxml returns the one proxy object of a node while it
+                # is referenced, and reading .tag would build a string for every paragraph
+                participants = section.iter("Participant")
+                next_participant = next(participants, None)
                 for element in section.iter("Participant", "Text"):
-                    if element.tag == "Participant":
+                    if element is next_participant:
+                        next_participant = next(participants, None)
                         self._declare(found, extra_footnotes, key, paragraphs, section_kind,
                                       may_reserve)
                         paragraphs = []

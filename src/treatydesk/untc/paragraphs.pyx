@@ -10,7 +10,7 @@ through a pointer limited by the string's own length, so no input can read outsi
 
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
 from libc.stdint cimport uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memchr, memcmp, memcpy
 
 #: the whitespace the depositary leaves in its text (tabs, line breaks, no-break spaces...):
 #: each run of these becomes one space; other Unicode spaces are kept where they stand
@@ -35,6 +35,40 @@ _fill_classes()
 
 _OPEN = "<superscript>"
 _CLOSE = "</superscript>"
+
+
+cdef str _without_escaped_markers_latin1(str text, list markers):
+    """_without_escaped_markers for Latin-1 text, where a search for "<" is the C library's
+    memchr and the tags are compared as bytes: about a third of the cost in a file whose
+    paragraphs each carry a marker."""
+    cdef const char* data = <const char*>PyUnicode_DATA(text)
+    cdef Py_ssize_t length = len(text), begin = 0, at = 0, inner, close
+    cdef const char* found
+    cdef list pieces = None
+    while at < length:
+        found = <const char*>memchr(data + at, 0x3C, length - at)  # "<"
+        if found == NULL:
+            break
+        at = found - data
+        if at + 13 <= length and memcmp(data + at, b"<superscript>", 13) == 0:
+            inner = at + 13
+            found = <const char*>memchr(data + inner, 0x3C, length - inner)
+            if found != NULL:
+                close = found - data
+                if close + 14 <= length and memcmp(data + close, b"</superscript>", 14) == 0:
+                    if pieces is None:
+                        pieces = []
+                    pieces.append(text[begin:at])
+                    marker = text[inner:close].strip()
+                    if marker:
+                        markers.append(marker)
+                    begin = at = close + 14
+                    continue
+        at += 1
+    if pieces is None:
+        return text
+    pieces.append(text[begin:])
+    return "".join(pieces)
 
 
 cdef str _without_escaped_markers(str text, list markers):
@@ -101,7 +135,10 @@ cdef int _clean_into(str text, list pieces, list markers, bint markers_of_empty)
     cdef list found = None
     if "<" in text:
         found = []
-        text = _without_escaped_markers(text, found)
+        if PyUnicode_KIND(text) == 1:
+            text = _without_escaped_markers_latin1(text, found)
+        else:
+            text = _without_escaped_markers(text, found)
     kind = PyUnicode_KIND(text)
     data = PyUnicode_DATA(text)
     end = len(text)
