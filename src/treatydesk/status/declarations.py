@@ -14,10 +14,10 @@ from treatydesk.status.statement_scan import scan_statement
 __all__ = ["analyse_statement", "extract_articles", "is_reservation"]
 
 # What the scanner (statement_scan.pyx, compiled with Cython) reads, ignoring ASCII case:
-# - a list after "article", "articles", "art." or "arts.", where the word does not end a
-#   longer one ("particle"): items separated by ",", "and", "or" or "&", each an article
-#   number, then optionally its paragraph ("(3)", ", paragraph 3", "paragraphs 3", "para.
-#   3"), then optionally a one-letter subparagraph "(c)";
+# - a list after "article", "articles", "art." or "arts.", where no letter comes right
+#   before the word ("particle" holds none): items separated by ",", "and", "or" or "&",
+#   each an article number, then optionally its paragraph ("(3)", ", paragraph 3",
+#   "paragraphs 3", "para. 3"), then optionally a one-letter subparagraph "(c)";
 # - "paragraph 2 of [the] article 65" (also "paragraph 1 (c) of article 35"): where this form
 #   occurs, every form is ordered by where it stands, and the article word it contains is not
 #   read again as a list;

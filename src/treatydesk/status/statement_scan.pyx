@@ -6,8 +6,9 @@ Compiled with Cython because the importer reads megabytes of statements per stat
 every regex pass over that text cost about a tenth of a bare XML parse; this scanner reads each
 character once, in C. Matching is ASCII case-insensitive, as the regexes it replaced were on
 the lower-cased text, with `\\s`, `\\d` and word characters in their Unicode meaning (as Python's
-`re` has them). Every read goes through `_at`, which answers 0 outside the text, so no index can
-leave the string whatever the input.
+`re` has them). Reads go through `_at`, which answers 0 outside the text, or, in the loops over
+Latin-1 text, through pointer reads checked against the length first, so no index can leave
+the string whatever the input.
 """
 
 from libc.stdint cimport uint64_t
