@@ -152,17 +152,22 @@ cdef bint _item(const _Text* t, Py_ssize_t i, _Item* item) noexcept:
             if q > r:
                 item.paragraph_start, item.paragraph_end = r, q
                 end = q
-    # the subparagraph: one letter in brackets
-    q = _spaces(t, end)
-    if _at(t, q) == 0x28:
+    item.end = _subparagraph(t, end, item)
+    return True
+
+
+cdef Py_ssize_t _subparagraph(const _Text* t, Py_ssize_t i, _Item* item) noexcept:
+    """After an optional subparagraph at i, one letter in brackets ("(c)", "( C )") that goes
+    into item.letter; i itself when there is none."""
+    cdef Py_ssize_t q = _spaces(t, i), r
+    if _at(t, q) == 0x28:  # "("
         q = _spaces(t, q + 1)
         if _is_az(_at(t, q)):
             r = _spaces(t, q + 1)
-            if _at(t, r) == 0x29:
+            if _at(t, r) == 0x29:  # ")"
                 item.letter = _lower(_at(t, q))
-                end = r + 1
-    item.end = end
-    return True
+                return r + 1
+    return i
 
 
 cdef inline Py_ssize_t _copy_ascii(const _Text* t, Py_ssize_t start, Py_ssize_t end,
@@ -263,15 +268,7 @@ cdef Py_ssize_t _paragraph_of_article(const _Text* t, Py_ssize_t i, _Item* item,
         return -1
     item.paragraph_start, item.paragraph_end = r, q
     item.letter = 0
-    # an optional "(c)"
-    s = _spaces(t, q)
-    if _at(t, s) == 0x28:
-        s = _spaces(t, s + 1)
-        if _is_az(_at(t, s)):
-            r = _spaces(t, s + 1)
-            if _at(t, r) == 0x29:
-                item.letter = _lower(_at(t, s))
-                q = r + 1
+    q = _subparagraph(t, q, item)
     r = _spaces(t, q)
     if r == q or not _has(t, r, "of"):
         return -1
