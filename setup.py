@@ -4,7 +4,8 @@ Everything else about the package is declared in pyproject.toml. The `.py` modul
 `compiled-modules.txt` are ordinary, mypy-strict Python; mypyc (part of mypy) turns them into
 C extensions at install time, which takes about a quarter off the time of one safeguards
 evaluation (docs/benchmarks.md). The `.pyx` modules there are Cython: the status importer's
-character scanners, which no library provides and Python cannot run at C speed. After a
+character scanners and the engine's vocabulary walk, which no library provides for this
+workload and Python cannot run at C speed. After a
 successful in-place build (the editable install the Makefile makes) the digests of the
 sources it was built from are recorded, so `make` and the test suite can tell when the
 extensions no longer match the sources (tools/native_build.py).

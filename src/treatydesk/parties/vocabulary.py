@@ -1,9 +1,9 @@
 """Fast matching of curated word lists against free text.
 
 The engine scans every request's text for several vocabularies (conduct categories, persecution
-grounds, security research, emergency, bulk scope). A plain alternation of hundreds of phrases
-makes the regex engine try each phrase at each position; compiling the phrases into a trie turns
-that into one branch per character; `TextScan` tries it only at word starts.
+grounds, security research, emergency, bulk scope). The terms are compiled into a trie that is
+walked at word starts only, in C (term_trie.pyx: Python's regex engine walking the same trie
+was about a fifth of an evaluation); `TextScan` walks one trie of several vocabularies.
 
 Term syntax: lower-case words and phrases; `*` matches the rest of a word (zero or more word
 characters), `?` exactly one word character; terms match whole words only, so a term begins
@@ -16,9 +16,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, AnyStr
+from typing import Annotated
 
 from pydantic import AfterValidator
+
+from treatydesk.parties.term_trie import MAX_BITS, TermTrie
 
 #: the invisible format characters (Unicode category Cf: soft hyphen, zero-width space and
 #: joiners, direction marks...); placed inside a word they would hide it from every vocabulary
@@ -68,68 +70,15 @@ def check_term(raw: str) -> str:
 Term = Annotated[str, AfterValidator(check_term)]
 
 
-#: most characters the _Fold table keeps (a bound on memory, not on correctness)
-_FOLD_LIMIT = 65_536
+def _wildcard_pattern(term: str) -> re.Pattern[str]:
+    """The regex of one wildcard term, to tell which terms a matched word is a whole match of
+    (read once per distinct word, see TermMatcher._memo)."""
+    return re.compile("".join(r"\w*" if char == "*" else r"\w" if char == "?"
+                              else re.escape(char) for char in term))
 
 
-class _Fold(dict[int, int]):
-    """str.translate table: every non-word character to a space, word characters unchanged.
-    Filled as characters are first seen (up to a bound), so translate mostly reads a dict."""
-
-    def __missing__(self, code: int) -> int:
-        value = code if _is_word_char(chr(code)) else 32
-        if len(self) < _FOLD_LIMIT:
-            self[code] = value
-        return value
-
-
-_FOLD = _Fold()
-#: the same for ASCII text encoded, a bytes.translate table: many times faster than
-#: str.translate, and on ASCII text a bytes pattern's `\w` and `\b` are the str pattern's
-_ASCII_FOLD = bytes(code if code < 128 and _is_word_char(chr(code)) else 32
-                    for code in range(256))
-
-
-def _atoms(term: str, fold: bool = False) -> list[str]:
-    atoms: list[str] = []
-    for char in term:
-        if char == "*":
-            atoms.append(r"\w*")
-        elif char == "?":
-            atoms.append(r"\w")
-        elif fold and not _is_word_char(char):
-            atoms.append(" ")
-        else:
-            atoms.append(re.escape(char))
-    return atoms
-
-
-_END = ""
 #: most distinct matched words remembered per matcher (a bound on memory, not on correctness)
 _MEMO_LIMIT = 50_000
-
-
-#: a trie of pattern atoms: each atom leads to the rest; _END marks where a term ends
-_Trie = dict[str, "_Trie"]
-
-
-def _trie_pattern(node: _Trie) -> str:
-    branches = [atom + _trie_pattern(child) for atom, child in sorted(node.items())
-                if atom != _END]
-    if not branches:
-        return ""
-    body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
-    return f"(?:{body})?" if _END in node else body
-
-
-def _trie(terms: Iterable[list[str]]) -> str:
-    root: _Trie = {}
-    for atoms in terms:
-        node = root
-        for atom in atoms:
-            node = node.setdefault(atom, {})
-        node[_END] = {}
-    return _trie_pattern(root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +89,10 @@ class _Wildcard:
 
 
 class TermMatcher:
-    """Finds which groups of terms occur in a text and which words matched."""
+    """Finds which groups of terms occur in a text and which words matched (the walk over the
+    terms is term_trie.TermTrie, in C)."""
 
-    __slots__ = ("_regex", "_folded", "_exact", "_wildcards", "_memo", "groups")
+    __slots__ = ("_trie", "_terms", "_exact", "_wildcards", "_memo", "groups")
 
     def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
         self._exact: dict[str, list[str]] = {}
@@ -157,29 +107,26 @@ class TermMatcher:
                     continue
                 terms.append(term)
                 if "*" in term or "?" in term:
-                    wildcards.append(_Wildcard(
-                        re.compile("".join(_atoms(term))), group, term))
+                    wildcards.append(_Wildcard(_wildcard_pattern(term), group, term))
                 else:
                     self._exact.setdefault(term, []).append(group)
         self._wildcards = tuple(wildcards)
         # matched word -> its groups; the same words recur across requests, and resolving a
         # wildcard match otherwise tries every wildcard term (bounded, see _MEMO_LIMIT)
         self._memo: dict[str, tuple[str, ...]] = {}
-        body = _trie(_atoms(term) for term in terms)
-        # (?!) never matches: an empty vocabulary finds nothing
-        self._regex = re.compile(rf"\b(?:{body})\b" if body else "(?!)")
-        #: the terms folded as TextScan folds the text
-        self._folded = tuple(_atoms(term, fold=True) for term in terms)
+        #: the normalised terms (TextScan builds one trie of several matchers' terms)
+        self._terms: tuple[str, ...] = tuple(terms)
+        self._trie = TermTrie((term, 0) for term in terms)
 
     def matches(self, normalised_text: str) -> bool:
-        """Whether any term occurs (the same as `bool(self.find(text))`: every match of the
-        trie is a whole match of one term, so it belongs to at least one group)."""
-        return self._regex.search(normalised_text) is not None
+        """Whether any term occurs (the same as `bool(self.find(text))`: every match is a
+        whole match of one term, so it belongs to at least one group)."""
+        return self._trie.bits(normalised_text) != 0
 
     def find(self, normalised_text: str) -> dict[str, tuple[str, ...]]:
         """Group -> the distinct words that matched, in order of first appearance. The text
         must already be `normalise`d (callers normalise once and scan several vocabularies)."""
-        words_found = self._regex.findall(normalised_text)
+        words_found = self._trie.findall(normalised_text)
         if not words_found:
             return {}
         found: dict[str, list[str]] = {}
@@ -200,55 +147,26 @@ class TermMatcher:
 
 class TextScan:
     """Which of several vocabularies occur in one text, in one pass (for a long text that
-    several rules scan).
+    several rules scan): one trie of every vocabulary's terms, each term tagged with its
+    vocabulary's bit, walked at each word start until every vocabulary is found or the text
+    ends."""
 
-    `matches` tries its pattern (which starts with `\\b`) at every character of the text.
-    This scan looks for candidate word starts instead, with one trie of every vocabulary's
-    terms after a literal space (which the regex engine finds with a fast character search),
-    in the folded text: " " + the text with every non-word character turned into a space.
-    Every word start of the text follows a space there, and a term that occurs in the text
-    occurs, folded, at the same place; so every match of a vocabulary's own pattern starts at
-    a candidate, where it is tried (a candidate need not be a match: "fake-news" is one for
-    "fake news")."""
-
-    __slots__ = ("_vocabularies", "_candidates", "_ascii_candidates")
+    __slots__ = ("_names", "_trie")
 
     def __init__(self, vocabularies: Mapping[str, TermMatcher]) -> None:
-        self._vocabularies = tuple(
-            (name, matcher._regex) for name, matcher in vocabularies.items())
-        body = _trie(atoms for matcher in vocabularies.values() for atoms in matcher._folded)
-        pattern = rf" (?:{body})\b" if body else "(?!)"
-        self._candidates = re.compile(pattern)
-        # the same pattern for ASCII text folded as bytes (its positions are the text's)
-        self._ascii_candidates = re.compile(pattern.encode())
+        self._names = tuple(vocabularies)
+        if len(self._names) > MAX_BITS:
+            raise ValueError(f"a text scan holds at most {MAX_BITS} vocabularies, "
+                             f"not {len(self._names)}")
+        self._trie = TermTrie((term, bit) for bit, matcher in enumerate(vocabularies.values())
+                              for term in matcher._terms)
 
     def occurring(self, normalised_text: str) -> frozenset[str]:
         """The names of the vocabularies with a term in the (normalised) text."""
-        if normalised_text.isascii():
-            return self._scan(normalised_text, self._ascii_candidates,
-                              b" " + normalised_text.encode("ascii").translate(_ASCII_FOLD))
-        return self._scan(normalised_text, self._candidates,
-                          " " + normalised_text.translate(_FOLD))
-
-    def _scan(self, text: str, candidates: re.Pattern[AnyStr],
-              folded: AnyStr) -> frozenset[str]:
-        search = candidates.search
-        candidate = search(folded)
-        if candidate is None:
+        bits = self._trie.bits(normalised_text)
+        if not bits:
             return _NONE
-        pending = list(self._vocabularies)
-        found: list[str] = []
-        while candidate is not None:
-            # folded[i + 1] is the text's character i: the candidate's word starts at i
-            position = candidate.start()
-            for entry in tuple(pending):
-                if entry[1].match(text, position) is not None:
-                    found.append(entry[0])
-                    pending.remove(entry)
-            if not pending:
-                break
-            candidate = search(folded, position + 1)
-        return frozenset(found)
+        return frozenset([name for bit, name in enumerate(self._names) if bits >> bit & 1])
 
 
 _NONE: frozenset[str] = frozenset()
