@@ -40,6 +40,8 @@ cdef enum _Atom:
 
 #: the most vocabularies one trie can tell apart (one bit each in a 64-bit mask)
 MAX_BITS = 64
+# past the end of the text: no character has this value (Unicode ends at 0x10FFFF)
+cdef _Char _NONE = 0xFFFFFFFF
 
 
 cdef struct _Text:
@@ -49,14 +51,17 @@ cdef struct _Text:
 
 
 cdef struct _Frame:
-    # one step of the walk: at `node`, having read the text up to `pos`; _order[cursor] is the
-    # next branch to try (up to _order[stop]), `star` the next length of a "*" branch being
-    # tried (-1: not begun)
+    # one step of the walk: at `node`, having read the text up to `pos`, whose character is
+    # `c` (_NONE past the end); cand[i:n] are the branches still to try that can read `c`, in
+    # the order the regex tried them; `star` is the next length of a "*" branch being tried
+    # (-1: not begun)
     int32_t node
-    int32_t cursor
-    int32_t stop
+    int32_t cand[3]
+    int32_t n
+    int32_t i
     Py_ssize_t pos
     Py_ssize_t star
+    _Char c
 
 
 cdef bint _ASCII_WORD[128]
@@ -80,6 +85,12 @@ cdef inline bint _word_at(const _Text* t, Py_ssize_t i) noexcept:
 cdef inline bint _boundary(const _Text* t, Py_ssize_t i) noexcept:
     # regex \b at i: a word character on exactly one side
     return _word_at(t, i - 1) != _word_at(t, i)
+
+
+cdef inline _Char _char_at(const _Text* t, Py_ssize_t i) noexcept:
+    if i < t.length:
+        return <_Char>PyUnicode_READ(t.kind, t.data, i)
+    return _NONE
 
 
 cdef inline _Text _text(str text):
@@ -111,17 +122,18 @@ cdef class TermTrie:
     `findall(text)` gives the matched words as `re.findall` gave them for the old trie pattern
     `\\b(?:trie)\\b`; `bits(text)` the bits of every vocabulary with a term in the text."""
 
-    # node i's branches are edges [_first[i], _first[i + 1]), in the order they are tried
+    # the edges: node i's are [_first[i], _first[i + 1]), in the order the regex tried them
     cdef int32_t* _first
-    # the edges in the order a walk reads them: _order[e] = e for the nodes' edges, then for
-    # each ASCII character (from _root_at) the root's branches that can read it: a word start
-    # goes straight to them instead of trying every first character of every term
-    cdef int32_t* _order
-    cdef int32_t _root_at[128]
-    cdef int32_t _root_stop[128]
     cdef uint32_t* _kind
-    cdef _Char* _char
     cdef int32_t* _target
+    # a node's literal edges again, sorted by character for a binary search: node i's are
+    # [_lit_first[i], _lit_first[i + 1]) of _lit_char (the character) and _lit_edge (the edge)
+    cdef int32_t* _lit_first
+    cdef _Char* _lit_char
+    cdef int32_t* _lit_edge
+    # each node's "?" and "*" edge (-1: none)
+    cdef int32_t* _one
+    cdef int32_t* _many
     # the bits of the terms that end at each node (0: none), of the terms below each node (a
     # walk collecting bits skips a branch that can add none), and of all terms
     cdef uint64_t* _ends
@@ -130,15 +142,20 @@ cdef class TermTrie:
     cdef Py_ssize_t _nodes
     # frames a walk needs: one per character of the longest term, and the root's
     cdef Py_ssize_t _depth
+    # which ASCII characters a term can begin with (a cheap test at each word start)
+    cdef bint _starts[128]
 
     def __cinit__(self):
         self._first = NULL
         self._kind = NULL
-        self._char = NULL
         self._target = NULL
+        self._lit_first = NULL
+        self._lit_char = NULL
+        self._lit_edge = NULL
+        self._one = NULL
+        self._many = NULL
         self._ends = NULL
         self._below = NULL
-        self._order = NULL
 
     def __init__(self, terms):
         """`terms`: (term, bit) pairs, the terms normalised (vocabulary.normalise), each
@@ -173,68 +190,119 @@ cdef class TermTrie:
             n += 1
         self._nodes = len(order)
         edges = self._nodes - 1
+        size = max(edges, 1)
         self._first = <int32_t*>PyMem_Malloc((self._nodes + 1) * sizeof(int32_t))
-        self._kind = <uint32_t*>PyMem_Malloc(max(edges, 1) * sizeof(uint32_t))
-        self._char = <_Char*>PyMem_Malloc(max(edges, 1) * sizeof(_Char))
-        self._target = <int32_t*>PyMem_Malloc(max(edges, 1) * sizeof(int32_t))
+        self._kind = <uint32_t*>PyMem_Malloc(size * sizeof(uint32_t))
+        self._target = <int32_t*>PyMem_Malloc(size * sizeof(int32_t))
+        self._lit_first = <int32_t*>PyMem_Malloc((self._nodes + 1) * sizeof(int32_t))
+        self._lit_char = <_Char*>PyMem_Malloc(size * sizeof(_Char))
+        self._lit_edge = <int32_t*>PyMem_Malloc(size * sizeof(int32_t))
+        self._one = <int32_t*>PyMem_Malloc(self._nodes * sizeof(int32_t))
+        self._many = <int32_t*>PyMem_Malloc(self._nodes * sizeof(int32_t))
         self._ends = <uint64_t*>PyMem_Malloc(self._nodes * sizeof(uint64_t))
         self._below = <uint64_t*>PyMem_Malloc(self._nodes * sizeof(uint64_t))
-        # at most three root branches read one character: itself, "?" and "*"
-        self._order = <int32_t*>PyMem_Malloc((edges + 3 * 128) * sizeof(int32_t))
-        if (self._first == NULL or self._kind == NULL or self._char == NULL
-                or self._target == NULL or self._ends == NULL or self._below == NULL
-                or self._order == NULL):
+        if (self._first == NULL or self._kind == NULL or self._target == NULL
+                or self._lit_first == NULL or self._lit_char == NULL or self._lit_edge == NULL
+                or self._one == NULL or self._many == NULL or self._ends == NULL
+                or self._below == NULL):
             raise MemoryError()
         self._depth = depth + 1
         # breadth-first order gives each node's children consecutive indexes
-        cdef Py_ssize_t i, e = 0, following = 1
+        cdef Py_ssize_t i, e = 0, following = 1, lit = 0
         self._all = 0
         for i in range(self._nodes):
             node = order[i]
             self._first[i] = e
+            self._lit_first[i] = lit
+            self._one[i] = self._many[i] = -1
             self._ends[i] = node[0]
             self._all |= <uint64_t>node[0]
+            literals = []
             for atom in sorted(node[2]):
                 char = node[2][atom][1]
                 if char == "*":
-                    self._kind[e], self._char[e] = _WORD_CHARS, 0
+                    self._kind[e] = _WORD_CHARS
+                    self._many[i] = e
                 elif char == "?":
-                    self._kind[e], self._char[e] = _ONE_WORD_CHAR, 0
+                    self._kind[e] = _ONE_WORD_CHAR
+                    self._one[i] = e
                 else:
-                    self._kind[e], self._char[e] = _LITERAL, ord(char)
+                    self._kind[e] = _LITERAL
+                    literals.append((ord(char), e))
                 self._target[e] = following
                 following += 1
                 e += 1
+            for code, edge in sorted(literals):
+                self._lit_char[lit] = code
+                self._lit_edge[lit] = edge
+                lit += 1
         self._first[self._nodes] = e
-        for e in range(edges):
-            self._order[e] = e
+        self._lit_first[self._nodes] = lit
         # children come after their parents in breadth-first order: fill _below from the end
         for i in range(self._nodes - 1, -1, -1):
             self._below[i] = self._ends[i]
             for e in range(self._first[i], self._first[i + 1]):
                 self._below[i] |= self._below[self._target[e]]
-        cdef Py_ssize_t at = edges
         for i in range(128):
-            self._root_at[i] = at
-            if _ASCII_WORD[i]:  # walks begin at word starts only
-                for e in range(self._first[0], self._first[1]):
-                    if self._kind[e] != _LITERAL or self._char[e] == i:
-                        self._order[at] = e
-                        at += 1
-            self._root_stop[i] = at
+            # walks begin at word starts only
+            self._starts[i] = _ASCII_WORD[i] and (
+                self._one[0] >= 0 or self._many[0] >= 0 or self._literal(0, i) >= 0)
 
     def __dealloc__(self):
         PyMem_Free(self._first)
         PyMem_Free(self._kind)
-        PyMem_Free(self._char)
         PyMem_Free(self._target)
+        PyMem_Free(self._lit_first)
+        PyMem_Free(self._lit_char)
+        PyMem_Free(self._lit_edge)
+        PyMem_Free(self._one)
+        PyMem_Free(self._many)
         PyMem_Free(self._ends)
         PyMem_Free(self._below)
-        PyMem_Free(self._order)
 
     cdef inline bint _may_start(self, _Char c) noexcept:
         # whether a term can begin with c (a cheap test at each word start)
-        return c >= 128 or self._root_stop[c] > self._root_at[c]
+        return c >= 128 or self._starts[c]
+
+    cdef inline int32_t _literal(self, int32_t node, _Char c) noexcept:
+        # the node's literal edge for c (-1: none), by binary search
+        cdef int32_t low = self._lit_first[node], high = self._lit_first[node + 1], middle
+        while low < high:
+            middle = (low + high) >> 1
+            if self._lit_char[middle] < c:
+                low = middle + 1
+            else:
+                high = middle
+        if low < self._lit_first[node + 1] and self._lit_char[low] == c:
+            return self._lit_edge[low]
+        return -1
+
+    cdef inline void _enter(self, _Frame* f, int32_t node, Py_ssize_t pos, _Char c) noexcept:
+        # the frame at `node` and `pos`, with the branches that can read c in the regex's order
+        # (edge order): the literal for c, "?" if c is a word character, and "*" (which may
+        # read nothing)
+        cdef int32_t a = -1, b = -1, x = -1, swap
+        if c != _NONE:
+            a = self._literal(node, c)
+            if _is_word(c):
+                b = self._one[node]
+        x = self._many[node]
+        # sort three edges (-1 last) by index
+        if a < 0 or (b >= 0 and b < a):
+            swap = a; a = b; b = swap
+        if b < 0 or (x >= 0 and x < b):
+            swap = b; b = x; x = swap
+        if a < 0 or (b >= 0 and b < a):
+            swap = a; a = b; b = swap
+        f.node = node
+        f.pos = pos
+        f.c = c
+        f.star = -1
+        f.i = 0
+        f.n = (a >= 0) + (b >= 0) + (x >= 0)
+        f.cand[0] = a
+        f.cand[1] = b
+        f.cand[2] = x
 
     cdef Py_ssize_t _walk(self, const _Text* t, Py_ssize_t start, _Frame* stack,
                           uint64_t* found) noexcept:
@@ -243,37 +311,22 @@ cdef class TermTrie:
         terms are added to `*found`, until it holds every bit of the trie; -1."""
         cdef _Frame* f
         cdef Py_ssize_t depth = 0, next_pos, k
-        cdef int32_t edge
-        cdef uint32_t kind
+        cdef int32_t edge, child
         cdef uint64_t ending
-        cdef int32_t child
-        cdef _Char first = <_Char>PyUnicode_READ(t.kind, t.data, start)
-        stack[0].node = 0
-        if first < 128:
-            stack[0].cursor = self._root_at[first]
-            stack[0].stop = self._root_stop[first]
-        else:
-            stack[0].cursor = self._first[0]
-            stack[0].stop = self._first[1]
-        stack[0].pos = start
-        stack[0].star = -1
+        self._enter(&stack[0], 0, start, _char_at(t, start))
         while depth >= 0:
             f = &stack[depth]
-            if f.cursor < f.stop:
-                edge = self._order[f.cursor]
-                kind = self._kind[edge]
-                next_pos = -1
-                if found != NULL and not (self._below[self._target[edge]] & ~found[0]):
-                    f.cursor += 1  # nothing below it that is not found already
-                elif kind == _LITERAL:
-                    f.cursor += 1
-                    if (f.pos < t.length and <_Char>PyUnicode_READ(t.kind, t.data, f.pos)
-                            == self._char[edge]):
-                        next_pos = f.pos + 1
-                elif kind == _ONE_WORD_CHAR:
-                    f.cursor += 1
-                    if _word_at(t, f.pos):
-                        next_pos = f.pos + 1
+            if f.i < f.n:
+                edge = f.cand[f.i]
+                child = self._target[edge]
+                if found != NULL and not (self._below[child] & ~found[0]):
+                    f.i += 1  # nothing below it that is not found already
+                    f.star = -1
+                    continue
+                if self._kind[edge] != _WORD_CHARS:
+                    # a literal or "?": it reads f.c (_enter chose only those that can)
+                    f.i += 1
+                    next_pos = f.pos + 1
                 else:
                     # greedy: the longest run of word characters first, then one fewer each time
                     if f.star < 0:
@@ -285,18 +338,12 @@ cdef class TermTrie:
                         f.star -= 1
                     if f.star < f.pos:
                         f.star = -1
-                        f.cursor += 1
-                    else:
-                        next_pos = f.star
-                if next_pos >= 0:
-                    # depth + 1 < self._depth: a child is one character further into a term
-                    depth += 1
-                    child = self._target[edge]
-                    stack[depth].node = child
-                    stack[depth].cursor = self._first[child]
-                    stack[depth].stop = self._first[child + 1]
-                    stack[depth].pos = next_pos
-                    stack[depth].star = -1
+                        f.i += 1
+                        continue
+                    next_pos = f.star
+                # depth + 1 < self._depth: a child is one character further into a term
+                depth += 1
+                self._enter(&stack[depth], child, next_pos, _char_at(t, next_pos))
                 continue
             # every branch tried: the end of a term here counts if a word ends here too
             ending = self._ends[f.node]
