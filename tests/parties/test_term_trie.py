@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from treatydesk.parties.term_trie import MAX_BITS, TermTrie
+from treatydesk.parties.term_trie import MAX_BITS, TermTrie, plain_ascii
 from treatydesk.parties.vocabulary import normalise
 
 # ----------------------------------------------------------- the reference (the old regexes)
@@ -151,3 +151,25 @@ def test_texts_that_are_not_strings_are_refused() -> None:
         trie.findall(b"ab")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         trie.bits(None)  # type: ignore[arg-type]
+
+
+@settings(max_examples=3000)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("aZ .-\t\x1f\x7e\x7f\x80é")), max_size=12),
+                 st.text(max_size=12)))
+@example("")
+@example(" ")
+@example("a b")
+@example("a  b")
+@example(" a")
+@example("a ")
+@example("\x7f")
+@example("é")
+def test_plain_ascii_is_the_python_test_it_replaced(text: str) -> None:
+    assert plain_ascii(text) == (
+        text.isascii() and text.isprintable() and "  " not in text
+        and not text.startswith(" ") and not text.endswith(" "))
+
+
+def test_plain_ascii_refuses_what_is_not_a_string() -> None:
+    with pytest.raises(TypeError):
+        plain_ascii(b"ab")  # type: ignore[arg-type]

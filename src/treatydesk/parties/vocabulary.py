@@ -20,7 +20,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from treatydesk.parties.term_trie import MAX_BITS, TermTrie
+from treatydesk.parties.term_trie import MAX_BITS, TermTrie, plain_ascii
 
 #: the invisible format characters (Unicode category Cf: soft hyphen, zero-width space and
 #: joiners, direction marks...); placed inside a word they would hide it from every vocabulary
@@ -40,14 +40,12 @@ def normalise(text: str) -> str:
     """Lower case, whitespace collapsed, compatibility forms folded (NFKC: fullwidth letters,
     ligatures), typographic apostrophes made ASCII and invisible format characters removed: the
     form every vocabulary is matched against."""
-    if text.isascii():
-        if (text.isprintable() and "  " not in text
-                and not text.startswith(" ") and not text.endswith(" ")):
-            # the common case, checked by C scans: printable ASCII holds no whitespace but the
-            # space, so with no run of spaces and none at either end there is nothing to
-            # collapse (splitting into words and joining them again allocates every word)
-            return text.lower()
-    else:
+    if plain_ascii(text):
+        # the common case: printable ASCII holds no whitespace but the space, so with no run
+        # of spaces and none at either end there is nothing to collapse (splitting into words
+        # and joining them again allocates every word)
+        return text.lower()
+    if not text.isascii():
         text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES)
     return " ".join(text.lower().split())
 
