@@ -173,3 +173,16 @@ def test_plain_ascii_is_the_python_test_it_replaced(text: str) -> None:
 def test_plain_ascii_refuses_what_is_not_a_string() -> None:
     with pytest.raises(TypeError):
         plain_ascii(b"ab")  # type: ignore[arg-type]
+
+
+def test_a_trie_that_was_never_built_refuses_to_walk() -> None:
+    unbuilt = TermTrie.__new__(TermTrie)
+    with pytest.raises(ValueError, match="never built"):
+        unbuilt.findall("ab")
+    with pytest.raises(ValueError, match="never built"):
+        unbuilt.bits("ab")
+    failed = TermTrie.__new__(TermTrie)
+    with pytest.raises(ValueError, match="must begin"):
+        failed.__init__([("-x", 0)])  # type: ignore[misc]
+    with pytest.raises(ValueError, match="never built"):
+        failed.findall("x")

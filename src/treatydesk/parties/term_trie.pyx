@@ -96,9 +96,11 @@ cdef inline _Char _char_at(const _Text* t, Py_ssize_t i) noexcept:
 
 cdef inline _Text _text(str text):
     cdef _Text t
+    # the length first: len() readies a string a C extension left in the legacy form, so
+    # that its data and kind are read only once they are set
+    t.length = len(text)
     t.data = PyUnicode_DATA(text)
     t.kind = PyUnicode_KIND(text)
-    t.length = len(text)
     return t
 
 
@@ -162,7 +164,7 @@ cdef class TermTrie:
     # frames a walk needs: one per character of the longest term, and the root's
     cdef Py_ssize_t _depth
     # which two ASCII characters a term can begin with, bit c1 of row c0 (a cheap test at
-    # each word start: most words begin with no term's first two characters)
+    # each word start: a word whose first two characters begin no term is not walked)
     cdef uint8_t _pairs[128 * 16]
 
     def __cinit__(self):
@@ -401,8 +403,15 @@ cdef class TermTrie:
             depth -= 1
         return -1
 
+    cdef int _check_built(self) except -1:
+        # TermTrie.__new__ alone, or an __init__ that raised, leaves no trie to walk
+        if self._first == NULL:
+            raise ValueError("this TermTrie was never built (its __init__ did not complete)")
+        return 0
+
     def findall(self, str text):
         """The words matched, left to right, without overlaps (as `re.findall`)."""
+        self._check_built()
         cdef _Text t = _text(text)
         cdef _Frame local[_LOCAL_FRAMES]
         cdef _Frame* stack = local
@@ -435,6 +444,7 @@ cdef class TermTrie:
 
     def bits(self, str text):
         """The bits of the vocabularies with a term in the text (0: none)."""
+        self._check_built()
         cdef _Text t = _text(text)
         cdef _Frame local[_LOCAL_FRAMES]
         cdef _Frame* stack = local
