@@ -29,7 +29,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.stdint cimport int32_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, uint32_t, uint64_t
 
 # characters as plain unsigned integers: Cython would treat arithmetic on Py_UCS4 as text
 ctypedef uint32_t _Char
@@ -163,9 +163,8 @@ cdef class TermTrie:
     cdef Py_ssize_t _nodes
     # frames a walk needs: one per character of the longest term, and the root's
     cdef Py_ssize_t _depth
-    # which two ASCII characters a term can begin with, bit c1 of row c0 (a cheap test at
-    # each word start: a word whose first two characters begin no term is not walked)
-    cdef uint8_t _pairs[128 * 16]
+    # which ASCII characters a term can begin with (a cheap test at each word start)
+    cdef bint _starts[128]
 
     def __cinit__(self):
         self._first = NULL
@@ -265,27 +264,10 @@ cdef class TermTrie:
             self._below[i] = self._ends[i]
             for e in range(self._first[i], self._first[i + 1]):
                 self._below[i] |= self._below[self._target[e]]
-        cdef int32_t first_edge, after_first
-        for i in range(128 * 16):
-            self._pairs[i] = 0
         for i in range(128):
-            if not _ASCII_WORD[i]:
-                continue  # walks begin at word starts only
-            first_edge = self._literal(0, i)
-            if self._one[0] >= 0 or self._many[0] >= 0:
-                after_first = -1  # a term may begin with any word character
-            elif first_edge < 0:
-                continue
-            else:
-                after_first = self._target[first_edge]
-            if (after_first < 0 or self._ends[after_first] or self._one[after_first] >= 0
-                    or self._many[after_first] >= 0):
-                for e in range(16):
-                    self._pairs[i * 16 + e] = 0xFF
-                continue
-            for e in range(self._lit_first[after_first], self._lit_first[after_first + 1]):
-                if self._lit_char[e] < 128:
-                    self._pairs[i * 16 + (self._lit_char[e] >> 3)] |= 1 << (self._lit_char[e] & 7)
+            # walks begin at word starts only
+            self._starts[i] = _ASCII_WORD[i] and (
+                self._one[0] >= 0 or self._many[0] >= 0 or self._literal(0, i) >= 0)
 
     def __dealloc__(self):
         PyMem_Free(self._first)
@@ -299,15 +281,9 @@ cdef class TermTrie:
         PyMem_Free(self._ends)
         PyMem_Free(self._below)
 
-    cdef inline bint _may_start(self, const _Text* t, Py_ssize_t i, _Char c) noexcept:
-        # whether a term can begin with c, the character at i, and the one after it
-        cdef _Char d
-        if c >= 128:
-            return True
-        d = _char_at(t, i + 1)
-        if d >= 128:  # or past the end: the table holds pairs of ASCII characters
-            return True
-        return (self._pairs[c * 16 + (d >> 3)] >> (d & 7)) & 1
+    cdef inline bint _may_start(self, _Char c) noexcept:
+        # whether a term can begin with c
+        return c >= 128 or self._starts[c]
 
     cdef inline int32_t _literal(self, int32_t node, _Char c) noexcept:
         # the node's literal edge for c (-1: none), by binary search
@@ -427,7 +403,7 @@ cdef class TermTrie:
             while i < t.length:
                 c = <_Char>PyUnicode_READ(t.kind, t.data, i)
                 here = _is_word(c)
-                if here and not before and self._may_start(&t, i, c):
+                if here and not before and self._may_start(c):
                     end = self._walk(&t, i, stack, NULL)
                     if end > i:
                         words.append(text[i:end])
@@ -461,7 +437,7 @@ cdef class TermTrie:
         for i in range(t.length):
             c = <_Char>PyUnicode_READ(t.kind, t.data, i)
             here = _is_word(c)
-            if here and not before and self._may_start(&t, i, c):
+            if here and not before and self._may_start(c):
                 self._walk(&t, i, stack, &found)
                 if found == self._all:
                     break
