@@ -165,24 +165,34 @@ cdef class TermTrie:
     cdef Py_ssize_t _depth
     # which ASCII characters a term can begin with (a cheap test at each word start)
     cdef bint _starts[128]
+    # set at the very end of __init__: a trie that failed to build is never walked (the
+    # fields of a new object start zeroed: NULL tables, not built)
+    cdef bint _built
 
-    def __cinit__(self):
-        self._first = NULL
+    cdef void _release(self) noexcept:
+        # frees the tables; safe on NULL ones
+        PyMem_Free(self._first)
+        PyMem_Free(self._kind)
+        PyMem_Free(self._target)
+        PyMem_Free(self._lit_first)
+        PyMem_Free(self._lit_char)
+        PyMem_Free(self._lit_edge)
+        PyMem_Free(self._one)
+        PyMem_Free(self._many)
+        PyMem_Free(self._ends)
+        PyMem_Free(self._below)
+        self._first = self._target = self._lit_first = self._lit_edge = NULL
+        self._one = self._many = NULL
         self._kind = NULL
-        self._target = NULL
-        self._lit_first = NULL
         self._lit_char = NULL
-        self._lit_edge = NULL
-        self._one = NULL
-        self._many = NULL
-        self._ends = NULL
-        self._below = NULL
+        self._ends = self._below = NULL
 
     def __init__(self, terms):
         """`terms`: (term, bit) pairs, the terms normalised (vocabulary.normalise), each
         beginning with a word character or `?`."""
-        if self._first != NULL:
+        if self._built:
             raise TypeError("a TermTrie is built once")
+        self._release()  # what an __init__ that failed may have left
         # nodes as [bits of the terms ending here, character, {regex atom: child}]
         cdef list root = [0, "", {}]
         cdef list node
@@ -226,6 +236,7 @@ cdef class TermTrie:
                 or self._lit_first == NULL or self._lit_char == NULL or self._lit_edge == NULL
                 or self._one == NULL or self._many == NULL or self._ends == NULL
                 or self._below == NULL):
+            self._release()
             raise MemoryError()
         self._depth = depth + 1
         # breadth-first order gives each node's children consecutive indexes
@@ -268,18 +279,10 @@ cdef class TermTrie:
             # walks begin at word starts only
             self._starts[i] = _ASCII_WORD[i] and (
                 self._one[0] >= 0 or self._many[0] >= 0 or self._literal(0, i) >= 0)
+        self._built = True
 
     def __dealloc__(self):
-        PyMem_Free(self._first)
-        PyMem_Free(self._kind)
-        PyMem_Free(self._target)
-        PyMem_Free(self._lit_first)
-        PyMem_Free(self._lit_char)
-        PyMem_Free(self._lit_edge)
-        PyMem_Free(self._one)
-        PyMem_Free(self._many)
-        PyMem_Free(self._ends)
-        PyMem_Free(self._below)
+        self._release()
 
     cdef inline bint _may_start(self, _Char c) noexcept:
         # whether a term can begin with c
@@ -381,7 +384,7 @@ cdef class TermTrie:
 
     cdef int _check_built(self) except -1:
         # TermTrie.__new__ alone, or an __init__ that raised, leaves no trie to walk
-        if self._first == NULL:
+        if not self._built:
             raise ValueError("this TermTrie was never built (its __init__ did not complete)")
         return 0
 
