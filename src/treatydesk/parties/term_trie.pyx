@@ -94,23 +94,33 @@ cdef inline _Char _char_at(const _Text* t, Py_ssize_t i) noexcept:
     return _NONE
 
 
-cdef inline _Text _text(str text):
+cdef extern from "Python.h":
+    # Python 3.11 and older: a string a C extension made with the deprecated
+    # PyUnicode_FromUnicode has no kind, data or length until this sets them (later
+    # versions define it as a no-op)
+    int PyUnicode_READY(object text) except -1
+
+
+cdef inline _Text _text(str text) except *:
+    # len() of a `str` variable is the C-level length (PyUnicode_GET_LENGTH), not a
+    # subclass's __len__, so a str subclass cannot make a walk read past its data
     cdef _Text t
-    # the length first: len() readies a string a C extension left in the legacy form, so
-    # that its data and kind are read only once they are set
+    PyUnicode_READY(text)
     t.length = len(text)
     t.data = PyUnicode_DATA(text)
     t.kind = PyUnicode_KIND(text)
     return t
 
 
-def plain_ascii(str text):
+def plain_ascii(str text not None):
     """Whether `text` is printable ASCII with single spaces between its words and none at
     either end: then vocabulary.normalise has only to lower-case it. One pass in C (str's
     isprintable looks every character up in Unicode's tables)."""
-    cdef Py_ssize_t i, n = len(text)
+    cdef Py_ssize_t i, n
     cdef const unsigned char* data
     cdef unsigned char c, before = 0x20  # a space at the start counts as a run of spaces
+    PyUnicode_READY(text)
+    n = len(text)
     if PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND:
         return False
     data = <const unsigned char*>PyUnicode_DATA(text)
@@ -200,6 +210,9 @@ cdef class TermTrie:
         for term, bit in terms:
             if not isinstance(term, str) or not term:
                 raise ValueError(f"a term must be a non-empty string, not {term!r}")
+            # an exact copy: a str subclass's own __len__, __iter__ or __getitem__ could
+            # disagree with its characters, and the walk's stack is sized by the length
+            term = str.__str__(term)
             if not (term[0] == "?" or term[0] == "_" or term[0].isalnum()):
                 raise ValueError(f"term {term!r} must begin with a word character or '?'")
             if isinstance(bit, bool) or not isinstance(bit, int) or not 0 <= bit < MAX_BITS:
@@ -388,7 +401,7 @@ cdef class TermTrie:
             raise ValueError("this TermTrie was never built (its __init__ did not complete)")
         return 0
 
-    def findall(self, str text):
+    def findall(self, str text not None):
         """The words matched, left to right, without overlaps (as `re.findall`)."""
         self._check_built()
         cdef _Text t = _text(text)
@@ -421,7 +434,7 @@ cdef class TermTrie:
                 PyMem_Free(stack)
         return words
 
-    def bits(self, str text):
+    def bits(self, str text not None):
         """The bits of the vocabularies with a term in the text (0: none)."""
         self._check_built()
         cdef _Text t = _text(text)
