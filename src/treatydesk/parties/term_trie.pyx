@@ -99,37 +99,40 @@ cdef extern from "Python.h":
     # PyUnicode_FromUnicode has no kind, data or length until this sets them (later
     # versions define it as a no-op)
     int PyUnicode_READY(object text) except -1
+    Py_ssize_t PyUnicode_GET_LENGTH(object text)
+    object PyUnicode_Substring(object text, Py_ssize_t start, Py_ssize_t end)
 
 
-cdef inline _Text _text(str text) except *:
-    # len() of a `str` variable is the C-level length (PyUnicode_GET_LENGTH), not a
-    # subclass's __len__, so a str subclass cannot make a walk read past its data
+cdef inline _Text _text(object text) except *:
+    # any str, subclasses too (StrEnum members are texts like others); its length is the
+    # C-level one, not a subclass's __len__, so no subclass can make a walk read past its data
     cdef _Text t
+    if not isinstance(text, str):
+        raise TypeError(f"a text must be a str, not {type(text).__name__}")
     PyUnicode_READY(text)
-    t.length = len(text)
+    t.length = PyUnicode_GET_LENGTH(text)
     t.data = PyUnicode_DATA(text)
     t.kind = PyUnicode_KIND(text)
     return t
 
 
-def plain_ascii(str text not None):
+def plain_ascii(object text):
     """Whether `text` is printable ASCII with single spaces between its words and none at
     either end: then vocabulary.normalise has only to lower-case it. One pass in C (str's
     isprintable looks every character up in Unicode's tables)."""
-    cdef Py_ssize_t i, n
+    cdef _Text t = _text(text)
+    cdef Py_ssize_t i
     cdef const unsigned char* data
     cdef unsigned char c, before = 0x20  # a space at the start counts as a run of spaces
-    PyUnicode_READY(text)
-    n = len(text)
-    if PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND:
+    if t.kind != PyUnicode_1BYTE_KIND:
         return False
-    data = <const unsigned char*>PyUnicode_DATA(text)
-    for i in range(n):
+    data = <const unsigned char*>t.data
+    for i in range(t.length):
         c = data[i]
         if c < 0x20 or c > 0x7E or (c == 0x20 and before == 0x20):
             return False
         before = c
-    return n == 0 or before != 0x20
+    return t.length == 0 or before != 0x20
 
 
 def _regex_atom(str char):
@@ -401,7 +404,7 @@ cdef class TermTrie:
             raise ValueError("this TermTrie was never built (its __init__ did not complete)")
         return 0
 
-    def findall(self, str text not None):
+    def findall(self, object text):
         """The words matched, left to right, without overlaps (as `re.findall`)."""
         self._check_built()
         cdef _Text t = _text(text)
@@ -422,7 +425,7 @@ cdef class TermTrie:
                 if here and not before and self._may_start(c):
                     end = self._walk(&t, i, stack, NULL)
                     if end > i:
-                        words.append(text[i:end])
+                        words.append(PyUnicode_Substring(text, i, end))
                         # the next word start is looked for from the match's end on
                         before = _word_at(&t, end - 1)
                         i = end
@@ -434,7 +437,7 @@ cdef class TermTrie:
                 PyMem_Free(stack)
         return words
 
-    def bits(self, str text not None):
+    def bits(self, object text):
         """The bits of the vocabularies with a term in the text (0: none)."""
         self._check_built()
         cdef _Text t = _text(text)
