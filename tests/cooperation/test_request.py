@@ -95,6 +95,28 @@ def test_missing_contents_cite_their_article() -> None:
                        "purpose": "40(15)(f)"}
 
 
+def test_service_of_documents_needs_no_summary_of_facts_40_15_c() -> None:
+    data = base()
+    data["kind"] = "mutual_legal_assistance"
+    del data["facts_summary"]
+    assert "facts_summary" in {m.field_path for m in missing_contents(validate_request_data(data))}
+    data["service_of_documents"] = True
+    assert "facts_summary" not in {
+        m.field_path for m in missing_contents(validate_request_data(data))}
+
+
+def test_service_of_documents_only_on_general_assistance_and_only_a_flag() -> None:
+    data = base()  # subscriber_information: a data measure
+    data["service_of_documents"] = True
+    found = problems(data)
+    assert found == {"(root)": "service_of_documents is true, but a request for service of "
+                               "documents is of kind mutual_legal_assistance, not "
+                               "subscriber_information"}
+    data["kind"] = "mutual_legal_assistance"
+    data["service_of_documents"] = "yes"
+    assert "service_of_documents" in problems(data)
+
+
 def test_preservation_contents_follow_article_42() -> None:
     data = base()
     data["kind"] = "preservation"

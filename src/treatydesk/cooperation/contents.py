@@ -53,6 +53,11 @@ def _facts(request: CooperationRequest) -> bool:
     return _text(request.facts_summary)
 
 
+def _facts_unless_service(request: CooperationRequest) -> bool:
+    # 40(15)(c) asks no summary of the facts of a request for service of documents
+    return request.service_of_documents or _text(request.facts_summary)
+
+
 def _measures(request: CooperationRequest) -> bool:
     return bool(request.measures_sought)
 
@@ -142,7 +147,9 @@ _MLA_CORE: tuple[Requirement, ...] = (
          _proceeding),
     _req("conducting_authority",
          "mla_contents_proceeding", "the authority conducting the case", _conducting),
-    _req("facts_summary", "mla_contents_facts", "a summary of the relevant facts", _facts),
+    _req("facts_summary", "mla_contents_facts",
+         "a summary of the relevant facts (not asked for service of documents)",
+         _facts_unless_service),
     _req("measures_sought", "mla_contents_assistance", "the assistance sought", _measures),
     _req("purpose",
          "mla_contents_purpose", "the purpose for which the evidence or action is sought",

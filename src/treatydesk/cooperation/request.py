@@ -349,6 +349,9 @@ class CooperationRequest(_Model):
                                              default_factory=list, max_length=_MANY)
     measures_sought: list[ShortText] = cite("The assistance sought", "mla_contents_assistance",
                                             default_factory=list, max_length=50)
+    service_of_documents: Flag = cite(
+        "The assistance sought is only the service of judicial documents, for which no summary "
+        "of the facts is asked", "mla_contents_facts", default=False)
     procedure_wishes: Passage | None = cite("Any particular procedure the requester wishes",
                                         "mla_contents_assistance", default=None, max_length=_LONG)
     purpose: Passage | None = cite("Purpose for which the evidence or action is sought",
@@ -374,6 +377,11 @@ class CooperationRequest(_Model):
     def _distinct_parties(self) -> CooperationRequest:
         if self.requesting_party == self.requested_party:
             raise ValueError("requesting_party and requested_party are the same")
+        if self.service_of_documents and self.kind is not RequestKind.MUTUAL_LEGAL_ASSISTANCE:
+            # serving documents is general mutual legal assistance (40), never a data measure
+            raise ValueError(
+                f"service_of_documents is true, but a request for service of documents is of "
+                f"kind {RequestKind.MUTUAL_LEGAL_ASSISTANCE.value}, not {self.kind.value}")
         return self
 
     @property

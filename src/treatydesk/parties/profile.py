@@ -52,8 +52,9 @@ class Reservations(_Model):
     #: 42: the party may refuse preservation for non-Convention offences where dual
     #: criminality cannot be met at disclosure
     preservation_dual_criminality_42: bool = False
-    #: 37: whether the party takes the Convention as the legal basis for extradition
-    extradition_convention_legal_basis_37: bool = True
+    #: 37: whether the party takes the Convention as the legal basis for extradition (its
+    #: notification at deposit); None: the profile does not say, and a reviewer must check
+    extradition_convention_legal_basis_37: bool | None = None
     #: 23(3): real-time collection of traffic data only for these conduct categories
     #: (None: no such reservation)
     real_time_collection_offences_23_3: list[str] | None = None

@@ -253,6 +253,13 @@ def explain_in_force(ctx: Context, outcome: Outcome,
 ScopeDetail = tuple[tuple[str, Outcome], ...]
 
 
+def _emergency_disclosure_with_risk(ctx: Context) -> bool:
+    """An emergency disclosure (41) that describes a risk to life or safety: it rests on that
+    risk, not on an offence, so no rule refuses it for the offence it lacks or describes."""
+    return ctx.kind is RequestKind.EMERGENCY_DISCLOSURE and ctx.vocabulary.emergency_risk.matches(
+        ctx.facts.emergency_text())
+
+
 def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
     kind = ctx.kind
     if kind is RequestKind.EXTRADITION:
@@ -288,8 +295,7 @@ def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
             why, outcome = "penalty_unstated", OC.MISSING
         elif claimed is not None:
             why, outcome = "only_claimed", OC.CONSULT
-        elif kind is RequestKind.EMERGENCY_DISCLOSURE and ctx.vocabulary.emergency_risk.matches(
-                ctx.facts.emergency_text()):
+        elif _emergency_disclosure_with_risk(ctx):
             # the disclosure rests on the described risk to life or safety, not on the offence
             # (with no offence described this rule does not apply): describing one cannot
             # refuse it. Without a described risk the request is an ordinary one (2(o)).
@@ -400,6 +406,7 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
     if not offences:
         return OC.MISSING, (reason, ())
     worst = OC.PASS
+    refused = 0
     each: list[DualOffence] = []
     catalogue = ctx.requested.offence_for_conduct
     for item in offences:
@@ -419,8 +426,25 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
         else:
             # judged on the conduct, whatever the offence's label
             each.append((OC.REFUSE, None, None))
-            worst = OC.REFUSE
-    return worst, (reason, tuple(each))
+            refused += 1
+    if refused == 0:
+        return worst, (reason, tuple(each))
+    if refused == len(each):
+        return OC.REFUSE, (reason, tuple(each))
+    # the ground to refuse (40(9)) is the missing offence's, not the request's: a reviewer
+    # decides whether to assist as to the other offences only, with the use so limited
+    ctx.conditions.append(_partial_use_condition(ctx, each))
+    return OC.CONSULT, (reason, tuple(each))
+
+
+def _partial_use_condition(ctx: Context, each: list[DualOffence]) -> Condition:
+    kept = ", ".join(f"'{item.offence.label}'" for item, (outcome, _, _)
+                     in zip(ctx.facts.offences, each, strict=True) if outcome is not OC.REFUSE)
+    dropped = ", ".join(f"'{item.offence.label}'" for item, (outcome, _, _)
+                        in zip(ctx.facts.offences, each, strict=True) if outcome is OC.REFUSE)
+    return Condition(_USE_LIMIT, f"If assistance is given, use its results only for {kept}; "
+                                 f"not for {dropped}, whose conduct is no offence in "
+                                 f"{ctx.requested.key} ({_DUAL}).")
 
 
 def explain_dual_criminality(ctx: Context, outcome: Outcome,
@@ -468,7 +492,13 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
                            f"{key}'s catalogue, whatever its label")
     sentence = (f"Dual criminality is required ({article}) because {why}: "
                 + "; ".join(clauses) + ".")
-    if outcome is OC.REFUSE:
+    lacking = any(item_outcome is OC.REFUSE for item_outcome, _, _ in each)
+    if lacking and outcome is not OC.REFUSE:
+        ground = _PRES_RES if reason == "reservation" else _NO_COERCION
+        sentence += (f" Its absence is a ground to refuse as to those offences only ({ground}): "
+                     f"a reviewer decides whether to assist as to the others, with the use of "
+                     f"the results limited to them ({_USE_LIMIT}, in the decision's conditions).")
+    if lacking:
         sentence += (" Assistance without coercive action may still be given "
                      f"({_NO_COERCION}), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
@@ -479,9 +509,10 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
 
 #: per offence: (why, outcome, the requested party's most severe offence for the conduct)
 ExtraditionOffence = tuple[str, Outcome, DomesticOffence | None]
-#: (per offence, no Convention legal basis (37(6)), fiscal matters involved); None when the
-#: rule does not apply or no offence is described
-ExtraditionDetail = tuple[tuple[ExtraditionOffence, ...], bool, bool] | None
+#: (per offence, whether the requested party takes the Convention as legal basis (None: its
+#: profile does not say), fiscal matters involved); None when the rule does not apply or no
+#: offence is described
+ExtraditionDetail = tuple[tuple[ExtraditionOffence, ...], bool | None, bool] | None
 
 
 def _fiscal(item: OffenceFacts) -> bool:
@@ -526,10 +557,10 @@ def decide_extradition(ctx: Context) -> tuple[Outcome, ExtraditionDetail]:
         each.append((why, outcome, best))
         if _SEV[outcome] > _SEV[worst]:
             worst = outcome
-    no_basis = not requested.reservations.extradition_convention_legal_basis_37
-    if no_basis and _SEV[OC.CONSULT] > _SEV[worst]:
+    basis = requested.reservations.extradition_convention_legal_basis_37
+    if basis is not True and _SEV[OC.CONSULT] > _SEV[worst]:
         worst = OC.CONSULT
-    return worst, (tuple(each), no_basis, any(_fiscal(item) for item in offences))
+    return worst, (tuple(each), basis, any(_fiscal(item) for item in offences))
 
 
 def explain_extradition(ctx: Context, outcome: Outcome,
@@ -538,7 +569,7 @@ def explain_extradition(ctx: Context, outcome: Outcome,
         if outcome is OC.NOT_APPLICABLE:
             return "The request is not for extradition.", ()
         return f"No offence is described for the extradition ({_EXTRADITE}).", ()
-    each, no_basis, fiscal = detail
+    each, basis, fiscal = detail
     threshold = ctx.figures.extradition_threshold_years
     key = ctx.requested.key
     requesting = ctx.request.requesting_party
@@ -571,9 +602,13 @@ def explain_extradition(ctx: Context, outcome: Outcome,
         else:
             clauses.append(f"{label} is punishable in both States by at least "
                            f"{years_text(threshold)}")
-    if no_basis:
+    if basis is False:
         clauses.append(f"{key} does not take the Convention as the legal basis for extradition "
                        f"({_LEGAL_BASIS}), so another treaty or its law must provide one")
+    elif basis is None:
+        clauses.append(f"{key}'s profile does not record whether it takes the Convention as the "
+                       f"legal basis for extradition ({_LEGAL_BASIS}), so a reviewer confirms "
+                       f"the legal basis")
     if fiscal:
         clauses.append(
             f"fiscal matters involved are no ground for refusal on their own ({_EXTR_FISCAL})")
@@ -860,7 +895,9 @@ def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
         return OC.NOT_APPLICABLE, None
     ctx.two_reviewers = True
     if not ctx.facts.any_serious:
-        return OC.REFUSE, None
+        # data to avert a risk to life need not wait for a serious crime, but content data
+        # without one is for reviewers to weigh
+        return (OC.CONSULT if _emergency_disclosure_with_risk(ctx) else OC.REFUSE), None
     period = request.collection_period
     if period is not None:
         days = (period.end - period.start).days + 1
@@ -884,6 +921,11 @@ def explain_intrusive(ctx: Context, outcome: Outcome,
     if outcome is OC.REFUSE:
         return (f"The request seeks {what}, which this desk grants only for serious crime, but "
                 f"no offence carries at least {years_text(threshold)} ({_SERIOUS})."), facts
+    if outcome is OC.CONSULT:
+        return (f"The request seeks {what} to avert a described risk to life or safety "
+                f"({_EMERGENCY_DATA}), and no offence of at least {years_text(threshold)} is "
+                f"shown ({_SERIOUS}): the risk, not an offence, must justify it, and two "
+                f"reviewers decide whether it does."), facts
     extra = ("" if days_over is None else
              f"; the collection period of {days_over} days exceeds the policy's "
              f"{ctx.policy.max_collection_days}")
@@ -1257,17 +1299,17 @@ RULES: tuple[Rule, ...] = (
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_scope, explain_scope, version=3),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
-          (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES),
+          (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES, _USE_LIMIT),
           ("kind", "offences[].conduct_description", "requested.offence_catalogue",
            "requested.reservations", "policy.dual_criminality_required_for"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_dual_criminality, explain_dual_criminality, version=2),
+          decide_dual_criminality, explain_dual_criminality, version=3),
     _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
           (_EXTRADITE, _LEGAL_BASIS, _EXTR_FISCAL),
           ("offences[]", "requested.offence_catalogue", "requested.reservations",
            "figure extradition_threshold_years"),
           (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
-          decide_extradition, explain_extradition, version=2),
+          decide_extradition, explain_extradition, version=3),
     _rule("SG-PERSECUTION-40-22", "Persecution grounds and protected rights",
           (_PERSECUTION, "6", _EXTR_PERSEC),
           ("offences[].label", "offences[].conduct_description", "facts_summary", "purpose",
@@ -1287,10 +1329,11 @@ RULES: tuple[Rule, ...] = (
           (OC.PASS, OC.WARN, OC.CONSULT, OC.NOT_APPLICABLE),
           decide_specificity, explain_specificity, version=2),
     _rule("SG-INTRUSIVE-45-46", "Content and real-time collection only for serious crime",
-          (_REAL_TIME, _INTERCEPT, _SAFEGUARDS, _SERIOUS),
+          (_REAL_TIME, _INTERCEPT, _SAFEGUARDS, _SERIOUS, _EMERGENCY_DATA),
           ("kind", "data_requested[].category", "offences[].max_penalty_years",
-           "collection_period", "policy.max_collection_days"),
-          (OC.WARN, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive, explain_intrusive, version=2),
+           "collection_period", "emergency_justification", "policy.max_collection_days"),
+          (OC.WARN, OC.CONSULT, OC.REFUSE, OC.NOT_APPLICABLE), decide_intrusive,
+          explain_intrusive, version=3),
     _rule("SG-REALTIME-23-3", "Reservation limiting real-time collection",
           (_RT_RES, _RT_OFFENCES),
           ("kind", "offences[].conduct_description", "requested.reservations"),
