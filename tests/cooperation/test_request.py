@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treatydesk.cooperation.contents import all_requirements, missing_contents
+from treatydesk.cooperation.contents import all_requirements, is_complete, missing_contents
 from treatydesk.cooperation.kinds import RequestEnum, RequestKind
 from treatydesk.cooperation.request import (
     CooperationRequest,
@@ -115,6 +115,17 @@ def test_service_of_documents_only_on_general_assistance_and_only_a_flag() -> No
     data["kind"] = "mutual_legal_assistance"
     data["service_of_documents"] = "yes"
     assert "service_of_documents" in problems(data)
+
+
+def test_persons_are_asked_only_where_possible_40_15_e() -> None:
+    data = base()
+    data["subjects"] = []
+    missing = missing_contents(validate_request_data(data))
+    assert [(m.field_path, m.article, m.where_possible) for m in missing] == [
+        ("subjects", "40(15)(e)", True)]
+    assert is_complete(missing)
+    del data["purpose"]
+    assert not is_complete(missing_contents(validate_request_data(data)))
 
 
 def test_preservation_contents_follow_article_42() -> None:

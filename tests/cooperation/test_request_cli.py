@@ -64,7 +64,24 @@ def test_validate_reports_missing_contents(tmp_path: Path) -> None:
     body = json.loads(result.stdout)
     assert body["missing_contents"] == [{"field_path": "purpose", "article": "40(15)(f)",
                                          "what": "the purpose for which the evidence or action "
-                                                 "is sought"}]
+                                                 "is sought", "where_possible": False}]
+
+
+def test_validate_lists_but_passes_what_is_asked_only_where_possible(tmp_path: Path) -> None:
+    data = json.loads(BASE.read_text())
+    data["subjects"] = []
+    path = tmp_path / "no-subjects.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["request", "validate", str(path), "--json"])
+    assert result.exit_code == 0, result.stdout
+    body = json.loads(result.stdout)
+    assert body["valid"] is True
+    assert [(m["field_path"], m["article"], m["where_possible"])
+            for m in body["missing_contents"]] == [("subjects", "40(15)(e)", True)]
+    result = runner.invoke(app, ["request", "validate", str(path)])
+    assert result.exit_code == 0
+    assert "where possible subjects (Art 40(15)(e))" in result.stderr
+    assert "is a complete" in result.stdout
 
 
 @pytest.mark.parametrize("content", [b"null", b"[1,2]", b"\xff", b"{{", b"[" * 100000])

@@ -176,6 +176,13 @@ def test_template_schema_missing(desk: Desk) -> None:
     missing = desk.client.post("/api/v1/requests/missing", headers=h,
                                json=example_request(facts_summary=None)).json()
     assert any(m["field_path"] == "facts_summary" for m in missing["missing"])
+    assert missing["complete"] is False
+    # 40(15)(e) is asked only where possible: listed, but the request is complete without it
+    missing = desk.client.post("/api/v1/requests/missing", headers=h,
+                               json=example_request(subjects=[])).json()
+    assert missing["complete"] is True
+    assert [(m["field_path"], m["where_possible"]) for m in missing["missing"]] == [
+        ("subjects", True)]
 
 
 def test_tokens_scopes_and_revocation(desk: Desk) -> None:

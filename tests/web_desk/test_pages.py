@@ -61,6 +61,8 @@ def test_request_form_labels_articles_check_shows_missing_and_save(desk: Desk) -
     form = desk.client.get("/cases/new?kind=preservation")
     assert "Summary of the relevant facts (Art 40(15)(c))" in form.text
     assert "required, Art 42(2)(b)" in form.text
+    assert "where possible, Art 40(15)(e)" in desk.client.get(
+        "/cases/new?kind=subscriber_information").text
     data = {"csrf_token": csrf, "kind": "preservation", "direction": "outgoing",
             "title": "Preserve", "reference": "XAA-1", "requesting_party": "XAA",
             "requested_party": "XAB", "channel": "network_24_7", "language": "en",

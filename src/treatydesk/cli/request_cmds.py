@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from treatydesk.cli.common import JsonOption
 from treatydesk.cli.output import console, err_console, print_json
-from treatydesk.cooperation.contents import missing_contents
+from treatydesk.cooperation.contents import MissingItem, is_complete, missing_contents
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
 from treatydesk.cooperation.request import MAX_REQUEST_BYTES, parse_request
 from treatydesk.cooperation.template import request_template
@@ -82,10 +82,11 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """List every problem of a request: shape errors with their JSON path, then the contents
-    its kind requires and lacks. Exit 2 on any problem."""
+    its kind requires and lacks, and what it does not give of the contents asked only where
+    possible (these are listed but do not fail it). Exit 2 on any problem."""
     source = source_name(file)
     problems: list[ErrorItem] = []
-    missing: list[dict[str, str]] = []
+    missing: list[MissingItem] = []
     kind: str | None = None
     error_message: str | None = None
     try:
@@ -95,14 +96,14 @@ def validate(
         problems = list(error.items)
     else:
         kind = request.kind.value
-        missing = [item.as_dict() for item in missing_contents(request)]
-    valid = error_message is None and not missing
+        missing = missing_contents(request)
+    valid = error_message is None and is_complete(missing)
     if as_json:
         print_json({
             "file": source, "valid": valid, "kind": kind,
             "error": error_message,
             "problems": [item.as_dict() for item in problems],
-            "missing_contents": missing,
+            "missing_contents": [item.as_dict() for item in missing],
         })
     else:
         if error_message is not None:
@@ -110,9 +111,10 @@ def validate(
             for item in problems:
                 err_console.print(f"  {item.location}: {item.message}")
         for item in missing:
+            label = "[cyan]where possible[/]" if item.where_possible else "[yellow]missing[/]"
             err_console.print(
-                f"[yellow]missing[/] {escape(item['field_path'])} (Art {item['article']}): "
-                f"{escape(item['what'])}", markup=True)
+                f"{label} {escape(item.field_path)} (Art {item.article}): "
+                f"{escape(item.what)}", markup=True)
         if valid and kind is not None:
             articles = ", ".join(KIND_ARTICLES[RequestKind(kind)])
             console.print(f"valid: {source} is a complete {kind} request (Art {articles})")

@@ -20,9 +20,12 @@ class MissingItem:
     field_path: str
     article: str
     what: str
+    #: asked only where possible (40(15)(e)): its absence is noted, the request stays complete
+    where_possible: bool = False
 
-    def as_dict(self) -> dict[str, str]:
-        return {"field_path": self.field_path, "article": self.article, "what": self.what}
+    def as_dict(self) -> dict[str, str | bool]:
+        return {"field_path": self.field_path, "article": self.article, "what": self.what,
+                "where_possible": self.where_possible}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,7 @@ class Requirement:
     article: str
     what: str
     present: Callable[[CooperationRequest], bool]
+    where_possible: bool = False
 
 
 def _text(value: str | None) -> bool:
@@ -131,14 +135,18 @@ def _content_period(request: CooperationRequest) -> bool:
         for item in request.data_requested if item.category is DataCategory.CONTENT)
 
 
-def _req(path: str, citation: str, what: str,
-         present: Callable[[CooperationRequest], bool]) -> Requirement:
+def _req(path: str, citation: str, what: str, present: Callable[[CooperationRequest], bool],
+         where_possible: bool = False) -> Requirement:
     """`citation`: an article number or a paragraph's citation id (treatydesk.convention.ref)."""
-    return Requirement(path, ref(citation), what, present)
+    return Requirement(path, ref(citation), what, present, where_possible)
 
 
-# 40(15)(a)-(f): the contents of any MLA request; (e) is "where possible", so it is asked of the
-# kinds that target data about identified persons or accounts, not of every MLA request
+# 40(15)(e) asks for the persons, items or accounts only where possible: their absence is noted,
+# never a gap that stops the request (for data measures, SG-SPECIFICITY-24 weighs it)
+_IDENTIFIED = _req("subjects", "mla_contents_persons",
+                   "identity, location or nationality of the persons, items or accounts concerned",
+                   _subjects, where_possible=True)
+# 40(15)(a)-(f): the contents of any MLA request
 _MLA_CORE: tuple[Requirement, ...] = (
     _req("requesting_authority",
          "mla_contents_authority", "the authority making the request", _authority),
@@ -151,6 +159,7 @@ _MLA_CORE: tuple[Requirement, ...] = (
          "a summary of the relevant facts (not asked for service of documents)",
          _facts_unless_service),
     _req("measures_sought", "mla_contents_assistance", "the assistance sought", _measures),
+    _IDENTIFIED,
     _req("purpose",
          "mla_contents_purpose", "the purpose for which the evidence or action is sought",
          _purpose),
@@ -158,9 +167,6 @@ _MLA_CORE: tuple[Requirement, ...] = (
     # no maximum penalty here: 40(15) does not ask for one, and a Convention offence is in scope
     # whatever its penalty; where seriousness decides (2(h)), the scope rule reports it missing
 )
-_IDENTIFIED = _req("subjects", "mla_contents_persons",
-                   "identity, location or nationality of the persons, items or accounts concerned",
-                   _subjects)
 _DATA = _req("data_requested", "mla_contents_assistance", "the data sought, by category", _data)
 
 _PRESERVATION: tuple[Requirement, ...] = (
@@ -200,17 +206,17 @@ _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
     RequestKind.PRESERVATION: _PRESERVATION,
     # 43 discloses what the execution of a preservation request (42) showed: it follows one
     RequestKind.PRESERVED_TRAFFIC_DISCLOSURE: (
-        *_MLA_CORE, _DATA, _IDENTIFIED,
+        *_MLA_CORE, _DATA,
         _req("linked_requests", "43",
              "the preservation request (42) whose execution showed the other provider",
              _follows_preservation),
     ),
     RequestKind.STORED_DATA_ACCESS: (
-        *_MLA_CORE, _DATA, _IDENTIFIED,
+        *_MLA_CORE, _DATA,
         _req("data_requested[].from_date", "24",
              "a bounded period for content data", _content_period),
     ),
-    RequestKind.SUBSCRIBER_INFORMATION: (*_MLA_CORE, _DATA, _IDENTIFIED),
+    RequestKind.SUBSCRIBER_INFORMATION: (*_MLA_CORE, _DATA),
     RequestKind.REAL_TIME_TRAFFIC_COLLECTION: (
         *_MLA_CORE, *_collection("real_time_collection_contents")),
     RequestKind.CONTENT_INTERCEPTION: (*_MLA_CORE, *_collection("interception_contents")),
@@ -251,13 +257,20 @@ def requirements(kind: RequestKind) -> tuple[Requirement, ...]:
 
 
 def missing_contents(request: CooperationRequest) -> list[MissingItem]:
-    """Every required content of the request's kind that it lacks, in the article's order.
+    """Every content of the request's kind that it lacks, in the article's order; those asked
+    only where possible say so (`where_possible`), and only the others make it incomplete.
     (An emergency claimed on another kind is judged by the engine, not here: without a described
     risk the request is treated as ordinary, 2(o).)"""
     return [
-        MissingItem(item.field_path, item.article, item.what)
+        MissingItem(item.field_path, item.article, item.what, item.where_possible)
         for item in _REQUIREMENTS[request.kind] if not item.present(request)
     ]
+
+
+def is_complete(missing: list[MissingItem]) -> bool:
+    """Whether a request lacking `missing` (from `missing_contents`) has every content its kind
+    requires: items asked only where possible do not count."""
+    return all(item.where_possible for item in missing)
 
 
 def all_requirements() -> dict[RequestKind, tuple[Requirement, ...]]:

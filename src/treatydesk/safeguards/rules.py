@@ -1097,7 +1097,10 @@ def decide_contents(ctx: Context) -> tuple[Outcome, list[Requirement]]:
     request = ctx.request
     # every requirement is checked: the explanation lists all that are missing
     missing = [item for item in requirements(ctx.kind) if not item.present(request)]
-    return (OC.MISSING if missing else OC.PASS), missing
+    if not missing:
+        return OC.PASS, missing
+    # what is asked only where possible is noted, never a gap
+    return (OC.WARN if all(item.where_possible for item in missing) else OC.MISSING), missing
 
 
 def explain_contents(ctx: Context, outcome: Outcome,
@@ -1105,9 +1108,15 @@ def explain_contents(ctx: Context, outcome: Outcome,
     if outcome is OC.PASS:
         return (f"The request has every content its kind ({ctx.kind.value}) "
                 f"requires."), ()
-    parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing]
-    return "The request lacks " + "; ".join(parts) + ".", tuple(
-        (item.field_path, item.article) for item in missing)
+    parts = [f"{item.field_path} ({item.article}: {item.what})" for item in missing
+             if not item.where_possible]
+    noted = [f"{item.field_path} ({item.article}: {item.what})" for item in missing
+             if item.where_possible]
+    sentence = ("The request lacks " + "; ".join(parts) + "." if parts
+                else f"The request has every content its kind ({ctx.kind.value}) requires.")
+    if noted:
+        sentence += (" It does not give, as asked where possible, " + "; ".join(noted) + ".")
+    return sentence, tuple((item.field_path, item.article) for item in missing)
 
 
 #: (the languages accepted, whether the policy (not the requested party's profile) gave them)
@@ -1353,7 +1362,7 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
           (_CONTENTS, _PRES_CONTENTS, _RT_CONTENTS, _INT_CONTENTS, _EMERGENCY_DATA, _EXTRADITE),
           ("every field",),
-          (OC.PASS, OC.MISSING), decide_contents, explain_contents),
+          (OC.PASS, OC.WARN, OC.MISSING), decide_contents, explain_contents, version=2),
     _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", (_LANGUAGE,),
           ("language", "requested.accepted_languages", "policy.accepted_languages"),
           (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language),

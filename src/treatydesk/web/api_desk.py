@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from treatydesk.cooperation.contents import missing_contents, requirements
+from treatydesk.cooperation.contents import is_complete, missing_contents, requirements
 from treatydesk.cooperation.kinds import RequestKind
 from treatydesk.cooperation.request import request_json_schema, validate_request_data
 from treatydesk.cooperation.template import request_template
@@ -203,8 +203,8 @@ def schema(principal: ApiPrincipal) -> dict[str, Any]:
 def template(principal: ApiPrincipal, kind: RequestKind) -> dict[str, Any]:
     del principal
     return {"kind": kind.value, "template": request_template(kind), "requirements": [
-        {"field_path": r.field_path, "article": r.article, "what": r.what}
-        for r in requirements(kind)]}
+        {"field_path": r.field_path, "article": r.article, "what": r.what,
+         "where_possible": r.where_possible} for r in requirements(kind)]}
 
 
 @api.post("/requests/missing", tags=["requests"])
@@ -212,8 +212,9 @@ def missing(principal: ApiPrincipal, request: dict[str, Any]) -> dict[str, Any]:
     """What the request lacks for its kind, each item with its article."""
     del principal
     model = validate_request_data(request)
-    return {"kind": model.kind.value,
-            "missing": [item.as_dict() for item in missing_contents(model)]}
+    missing = missing_contents(model)
+    return {"kind": model.kind.value, "complete": is_complete(missing),
+            "missing": [item.as_dict() for item in missing]}
 
 
 # -------------------------------------------------------------------------------- audit

@@ -74,7 +74,7 @@ def _kind(value: str) -> RequestKind:
 def _form_page(
     request: Request, session: WebSession, *, kind: RequestKind, values: dict[str, Any],
     direction: str, title: str, case: CasePublic | None = None,
-    errors: list[ErrorItem] | None = None, missing: list[dict[str, str]] | None = None,
+    errors: list[ErrorItem] | None = None, missing: list[dict[str, str | bool]] | None = None,
     checked: bool = False, status_code: int = 200,
 ) -> HTMLResponse:
     return _page(request, session, "request_form.html", {
@@ -95,7 +95,7 @@ def new_case(
 
 
 def _check_form(data: dict[str, Any], problems: list[ErrorItem]) -> tuple[
-        list[ErrorItem], list[dict[str, str]] | None]:
+        list[ErrorItem], list[dict[str, str | bool]] | None]:
     """Errors of the model (with their field paths) or, if it is valid, what is missing."""
     if problems:
         return problems, None

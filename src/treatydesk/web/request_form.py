@@ -37,6 +37,7 @@ class FormField:
     widget: str  # text, textarea, date, number, checkbox, select, lines, json
     options: list[str] = field(default_factory=list)
     required_by: str = ""  # the article that asks for it for this kind
+    where_possible: bool = False  # that article asks for it only where possible (40(15)(e))
     value: str = ""
     checked: bool = False
     children: list[FormField] = field(default_factory=list)
@@ -87,7 +88,7 @@ def _text(value: Any, widget: str) -> str:
 
 
 def _build(model: type[BaseModel], prefix: str, values: Mapping[str, Any],
-           required: Mapping[str, str]) -> list[FormField]:
+           required: Mapping[str, tuple[str, bool]]) -> list[FormField]:
     fields: list[FormField] = []
     for name, info in model.model_fields.items():
         if not prefix and name in FIXED:
@@ -96,29 +97,32 @@ def _build(model: type[BaseModel], prefix: str, values: Mapping[str, Any],
         inner, is_list = _unwrap(info.annotation)
         value = values.get(name)
         label = info.description or name
+        article, where_possible = required.get(path, ("", False))
         if _is_model(inner) and not is_list:
             children = _build(inner, f"{path}.", value if isinstance(value, Mapping) else {},
                               required)
-            fields.append(FormField(path, label, "group", required_by=required.get(path, ""),
-                                    children=children))
+            fields.append(FormField(path, label, "group", required_by=article,
+                                    where_possible=where_possible, children=children))
             continue
         widget, options = _widget(inner, info, is_list)
         fields.append(FormField(
             path, label + (" (one per line)" if widget == "lines" else "")
             + (" (JSON list)" if widget == "json" else ""), widget, options,
-            required_by=required.get(path, ""), value=_text(value, widget),
+            required_by=article, where_possible=where_possible, value=_text(value, widget),
             checked=bool(value) if widget == "checkbox" else False))
     return fields
 
 
-def required_paths(kind: RequestKind) -> dict[str, str]:
-    """Form name -> article, for every top-level field or object the kind's contents name."""
-    found: dict[str, str] = {}
+def required_paths(kind: RequestKind) -> dict[str, tuple[str, bool]]:
+    """Form name -> (article, asked only where possible), for every top-level field or object
+    the kind's contents name; a field some content requires outright is marked required."""
+    found: dict[str, tuple[str, bool]] = {}
     for item in requirements(kind):
         path = item.field_path.replace("[]", "")
-        top = path.split(".")[0]
-        found.setdefault(top, item.article)
-        found.setdefault(path, item.article)
+        for key in (path.split(".")[0], path):
+            known = found.get(key)
+            if known is None or (known[1] and not item.where_possible):
+                found[key] = (item.article, item.where_possible)
     return found
 
 
