@@ -117,6 +117,22 @@ def test_service_of_documents_only_on_general_assistance_and_only_a_flag() -> No
     assert "service_of_documents" in problems(data)
 
 
+def test_written_confirmation_only_of_an_oral_request_and_not_before_it() -> None:
+    data = base()
+    data["confirmed_in_writing"] = "2027-03-02"
+    assert problems(data) == {"(root)": "confirmed_in_writing is set, but made_orally is false: "
+                                        "only an oral request is confirmed in writing"}
+    data["made_orally"] = True
+    data["confirmed_in_writing"] = "2027-02-28"
+    assert problems(data) == {"(root)": "confirmed_in_writing (2027-02-28) is before the "
+                                        "request's date (2027-03-01)"}
+    data["confirmed_in_writing"] = "20270302"
+    assert "confirmed_in_writing" in problems(data)
+    data["confirmed_in_writing"] = "2027-03-01"
+    data["made_orally"] = 1
+    assert "made_orally" in problems(data)
+
+
 def test_persons_are_asked_only_where_possible_40_15_e() -> None:
     data = base()
     data["subjects"] = []

@@ -328,6 +328,10 @@ class CooperationRequest(_Model):
     language: str = cite("Language of the request (ISO 639 code)", "mla_form_and_language",
                          pattern=r"^[a-z]{2,3}$")
     date: IsoDate = cite("Date of the request", "mla_form_and_language")
+    made_orally: Flag = cite("The request was made orally, which only an urgent request may be",
+                             "mla_form_and_language", default=False)
+    confirmed_in_writing: IsoDate | None = cite(
+        "Date an oral request was confirmed in writing", "mla_form_and_language", default=None)
     urgency: Urgency = cite("Ordinary, urgent, or an emergency (a risk to life or safety)",
                             "emergency_defined",
                             default=Urgency.ORDINARY)
@@ -377,6 +381,12 @@ class CooperationRequest(_Model):
     def _distinct_parties(self) -> CooperationRequest:
         if self.requesting_party == self.requested_party:
             raise ValueError("requesting_party and requested_party are the same")
+        if self.confirmed_in_writing is not None and not self.made_orally:
+            raise ValueError("confirmed_in_writing is set, but made_orally is false: only an "
+                             "oral request is confirmed in writing")
+        if self.confirmed_in_writing is not None and self.confirmed_in_writing < self.date:
+            raise ValueError(f"confirmed_in_writing ({self.confirmed_in_writing}) is before the "
+                             f"request's date ({self.date})")
         if self.service_of_documents and self.kind is not RequestKind.MUTUAL_LEGAL_ASSISTANCE:
             # serving documents is general mutual legal assistance (40), never a data measure
             raise ValueError(

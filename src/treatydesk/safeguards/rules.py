@@ -89,6 +89,8 @@ _PRES_CONTENTS = ref("preservation_contents")
 _PRES_NO_DUAL = ref("preservation_no_dual_criminality")
 _PRES_RES = ref("preservation_dual_criminality_reservation")
 _PRES_PERIOD = ref("preservation_period")
+_PRESERVED_TRAFFIC = ref("43")
+_STORED_ACCESS = ref("44")
 _REAL_TIME = ref("real_time_collection")
 _RT_OFFENCES = ref("real_time_collection_offences")
 _RT_CONTENTS = ref("real_time_collection_contents")
@@ -1003,20 +1005,26 @@ def explain_misuse_reservation(ctx: Context, outcome: Outcome,
 
 
 @lru_cache(maxsize=4096)
-def _transfer_conditions(requested: str, requesting: str,
-                         confidential: bool) -> tuple[Condition, ...]:
-    # party pairs recur across requests: build each pair's conditions once
+def _transfer_conditions(requested: str, requesting: str, confidential: bool,
+                         extradition: bool) -> tuple[Condition, ...]:
+    # party pairs recur across requests: build each pair's conditions once. 36 reaches any
+    # transfer under the Convention; the use limitation and confidentiality of 40(19), 40(20)
+    # are assistance's, so an extradition's data goes with 36 alone
+    what = ("personal data that goes with the surrender (files, seized items)" if extradition
+            else "personal data")
     conditions: tuple[Condition, ...] = (
-        Condition(_TRANSFER, f"Transfer only as the law of {requested} allows; no transfer where "
-                           f"its data-protection law forbids it."),
+        Condition(_TRANSFER, f"Transfer {what} only as the law of {requested} allows; no "
+                           f"transfer where its data-protection law forbids it."),
         Condition(_DATA_SAFE, f"{requesting} applies effective and appropriate safeguards to the "
                            f"personal data it receives."),
         Condition(_ONWARD, f"No onward transfer to a third country or international "
                            f"organization without the prior authorization of {requested} "
                            f"(which it may require in writing)."),
-        Condition(_USE_LIMIT, f"Use only for the proceeding described; other use needs the prior "
-                            f"consent of {requested}."),
     )
+    if extradition:
+        return conditions
+    conditions += (Condition(_USE_LIMIT, f"Use only for the proceeding described; other use "
+                                       f"needs the prior consent of {requested}."),)
     if confidential:
         conditions += (Condition(
             _CONFIDENTIAL, f"Keep the request confidential, or tell {requesting} that this is not "
@@ -1026,19 +1034,64 @@ def _transfer_conditions(requested: str, requesting: str,
 
 def decide_personal_data(ctx: Context) -> tuple[Outcome, None]:
     request = ctx.request
-    if ctx.kind is RequestKind.EXTRADITION:
-        return OC.NOT_APPLICABLE, None
     ctx.conditions.extend(_transfer_conditions(
-        request.requested_party, request.requesting_party, request.confidentiality))
+        request.requested_party, request.requesting_party, request.confidentiality,
+        ctx.kind is RequestKind.EXTRADITION))
     return OC.PASS, None
 
 
 def explain_personal_data(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
-    if outcome is OC.NOT_APPLICABLE:
-        return "Extradition transfers a person, not data.", ()
+    if ctx.kind is RequestKind.EXTRADITION:
+        return (f"Personal data that goes with the surrender goes with the transfer conditions "
+                f"of {_TRANSFER}, {_DATA_SAFE} and {_ONWARD}, listed in the decision's "
+                f"conditions."), ()
     return (f"Any personal data produced goes with the transfer conditions of {_TRANSFER}, "
             f"{_DATA_SAFE} and {_ONWARD} and the use limitation of {_USE_LIMIT}, listed in the "
             "decision's conditions."), ()
+
+
+# ------------------------------------------------------------- 43: preserved traffic data
+
+#: the data items (by position) that are not traffic data; None when the rule does not apply
+TrafficDetail = tuple[int, ...] | None
+
+
+def decide_preserved_traffic(ctx: Context) -> tuple[Outcome, TrafficDetail]:
+    if ctx.kind is not RequestKind.PRESERVED_TRAFFIC_DISCLOSURE:
+        return OC.NOT_APPLICABLE, None
+    items = ctx.request.data_requested
+    if not items:
+        return OC.NOT_APPLICABLE, None  # SG-CONTENTS-40-15 reports the missing data
+    other = tuple(index for index, item in enumerate(items)
+                  if item.category is not DataCategory.TRAFFIC)
+    if len(other) == len(items):
+        return OC.REFUSE, other
+    ctx.conditions.append(Condition(
+        _PRESERVED_TRAFFIC, "Disclose only as much traffic data as identifies the other service "
+                            "provider(s) and the path of the communication."))
+    return (OC.CONSULT if other else OC.PASS), other
+
+
+def explain_preserved_traffic(ctx: Context, outcome: Outcome,
+                              other: TrafficDetail) -> tuple[str, Facts]:
+    if other is None:
+        if ctx.kind is not RequestKind.PRESERVED_TRAFFIC_DISCLOSURE:
+            return "The request is not for disclosure of preserved traffic data.", ()
+        return "No data is listed to disclose.", ()
+    items = ctx.request.data_requested
+    listed = "; ".join(f"data_requested[{index}] ({items[index].category.value})"
+                       for index in other)
+    facts = (("not_traffic", listed),) if other else ()
+    limit = (f"{_PRESERVED_TRAFFIC} discloses only enough traffic data to identify the other "
+             f"service provider(s) and the path of the communication")
+    if outcome is OC.REFUSE:
+        return (f"{limit}, and this request seeks none: {listed}. Such data is asked for under "
+                f"{_STORED_ACCESS} instead."), facts
+    if outcome is OC.CONSULT:
+        return (f"{limit}; {listed} is not traffic data: a reviewer refuses it here (it is asked "
+                f"for under {_STORED_ACCESS}) and discloses the traffic data within the limit "
+                f"listed in the decision's conditions."), facts
+    return f"{limit}, listed in the decision's conditions.", facts
 
 
 @lru_cache(maxsize=16)
@@ -1119,8 +1172,30 @@ def explain_contents(ctx: Context, outcome: Outcome,
     return sentence, tuple((item.field_path, item.article) for item in missing)
 
 
-#: (the languages accepted, whether the policy (not the requested party's profile) gave them)
-LanguageDetail = tuple[frozenset[str], bool]
+#: (the languages accepted, whether the policy (not the requested party's profile) gave them,
+#: the language's own outcome, how an oral request stands (None: made in writing))
+LanguageDetail = tuple[frozenset[str], bool, Outcome, str | None]
+#: 40(14): an oral request "confirmed" in writing is a written one; an "urgent" one may be oral
+#: until confirmed; an "ordinary" one must be made in writing; "other_kind": 40(14) governs
+#: assistance requests, not extradition (37) or police cooperation (47)
+_ORAL_OUTCOMES: dict[str | None, Outcome] = {
+    None: OC.PASS, "confirmed": OC.PASS, "urgent": OC.WARN, "ordinary": OC.MISSING,
+    "other_kind": OC.WARN}
+_NOT_BY_40_14 = frozenset({RequestKind.EXTRADITION, RequestKind.LAW_ENFORCEMENT_COOPERATION})
+
+
+def _oral(ctx: Context) -> str | None:
+    request = ctx.request
+    if not request.made_orally:
+        return None
+    if ctx.kind in _NOT_BY_40_14:
+        return "other_kind"
+    if request.confirmed_in_writing is not None:
+        return "confirmed"
+    if request.urgency is Urgency.ORDINARY:
+        return "ordinary"
+    ctx.conditions.append(Condition(_LANGUAGE, "Confirm this oral request in writing promptly."))
+    return "urgent"
 
 
 def decide_language(ctx: Context) -> tuple[Outcome, LanguageDetail]:
@@ -1129,24 +1204,50 @@ def decide_language(ctx: Context) -> tuple[Outcome, LanguageDetail]:
     if accepted is None:
         accepted = ctx.requested.accepted_language_set
     if not accepted:
-        return OC.WARN, (accepted, from_policy)
-    return (OC.PASS if ctx.request.language in accepted else OC.MISSING), (accepted, from_policy)
+        language = OC.WARN
+    else:
+        language = OC.PASS if ctx.request.language in accepted else OC.MISSING
+    oral = _oral(ctx)
+    form = _ORAL_OUTCOMES[oral]
+    return (form if _SEV[form] > _SEV[language] else language), (
+        accepted, from_policy, language, oral)
 
 
 def explain_language(ctx: Context, outcome: Outcome,
                      detail: LanguageDetail) -> tuple[str, Facts]:
-    accepted, from_policy = detail
+    accepted, from_policy, language_outcome, oral = detail
     source = (f"the policy '{ctx.policy.name}'" if from_policy
               else f"the profile of {ctx.requested.key}")
     language = ctx.request.language
-    if outcome is OC.WARN:
-        return (f"No accepted languages are recorded in {source}, so '{language}' could not be "
-                f"checked ({_LANGUAGE})."), ()
-    listed = ", ".join(sorted(accepted))
-    if outcome is OC.PASS:
-        return f"The request is in '{language}', which {source} accepts ({listed}).", ()
-    return (f"The request is in '{language}', but {source} accepts only {listed}: a translation "
-            f"is needed ({_LANGUAGE})."), (("language", language), ("accepted", listed))
+    facts: Facts = ()
+    if language_outcome is OC.WARN:
+        sentence = (f"No accepted languages are recorded in {source}, so '{language}' could not "
+                    f"be checked ({_LANGUAGE}).")
+    elif language_outcome is OC.PASS:
+        sentence = (f"The request is in '{language}', which {source} accepts "
+                    f"({', '.join(sorted(accepted))}).")
+    else:
+        listed = ", ".join(sorted(accepted))
+        sentence = (f"The request is in '{language}', but {source} accepts only {listed}: a "
+                    f"translation is needed ({_LANGUAGE}).")
+        facts = (("language", language), ("accepted", listed))
+    if oral == "confirmed":
+        sentence += (f" It was made orally and confirmed in writing on "
+                     f"{ctx.request.confirmed_in_writing} ({_LANGUAGE}).")
+    elif oral == "urgent":
+        sentence += (f" It was made orally, which an urgent request may be, provided it is "
+                     f"confirmed in writing promptly ({_LANGUAGE}; listed in the decision's "
+                     f"conditions).")
+    elif oral == "ordinary":
+        sentence += (f" It was made orally, but it is not urgent: it must be made in writing "
+                     f"({_LANGUAGE}).")
+    elif oral == "other_kind":
+        sentence += (f" It was made orally; {_LANGUAGE} speaks of assistance requests, not of "
+                     f"{ctx.kind.value}, whose form is the one the parties' law and treaties "
+                     f"ask for.")
+    if oral is not None:
+        facts += (("made_orally", "true"),)
+    return sentence, facts
 
 
 def decide_channel(ctx: Context) -> tuple[Outcome, bool]:
@@ -1354,18 +1455,24 @@ RULES: tuple[Rule, ...] = (
           decide_misuse_reservation, explain_misuse_reservation, version=2),
     _rule("SG-DATAPROTECTION-36", "Personal data transfer conditions",
           (_TRANSFER, _DATA_SAFE, _ONWARD, _USE_LIMIT, _CONFIDENTIAL), ("kind", "confidentiality"),
-          (OC.PASS, OC.NOT_APPLICABLE), decide_personal_data, explain_personal_data, version=2),
+          (OC.PASS,), decide_personal_data, explain_personal_data, version=3),
     _rule("SG-PRESERVATION-42", "Preservation period and follow-up", (_PRES_PERIOD,),
           ("kind", "preservation.duration_days", "linked_requests",
            "figure preservation_minimum_days"),
           (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), decide_preservation, explain_preservation),
+    _rule("SG-TRAFFIC-43", "Preserved traffic data: only what identifies provider and path",
+          (_PRESERVED_TRAFFIC, _STORED_ACCESS), ("kind", "data_requested[].category"),
+          (OC.PASS, OC.CONSULT, OC.REFUSE, OC.NOT_APPLICABLE),
+          decide_preserved_traffic, explain_preserved_traffic),
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
           (_CONTENTS, _PRES_CONTENTS, _RT_CONTENTS, _INT_CONTENTS, _EMERGENCY_DATA, _EXTRADITE),
           ("every field",),
           (OC.PASS, OC.WARN, OC.MISSING), decide_contents, explain_contents, version=2),
-    _rule("SG-LANGUAGE-40-14", "Language accepted by the requested party", (_LANGUAGE,),
-          ("language", "requested.accepted_languages", "policy.accepted_languages"),
-          (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language),
+    _rule("SG-LANGUAGE-40-14", "Written form, and language accepted by the requested party",
+          (_LANGUAGE,),
+          ("language", "requested.accepted_languages", "policy.accepted_languages",
+           "made_orally", "confirmed_in_writing", "urgency"),
+          (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language, version=2),
     _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party",
           (_AUTHORITY, _NETWORK, _NETWORK_ASSISTANCE),
           ("channel", "kind", "requested.accepted_channels"), (OC.PASS, OC.WARN),
