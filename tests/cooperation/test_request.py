@@ -98,6 +98,7 @@ def test_missing_contents_cite_their_article() -> None:
 def test_service_of_documents_needs_no_summary_of_facts_40_15_c() -> None:
     data = base()
     data["kind"] = "mutual_legal_assistance"
+    data["data_requested"] = []
     del data["facts_summary"]
     assert "facts_summary" in {m.field_path for m in missing_contents(validate_request_data(data))}
     data["service_of_documents"] = True
@@ -109,28 +110,52 @@ def test_service_of_documents_only_on_general_assistance_and_only_a_flag() -> No
     data = base()  # subscriber_information: a data measure
     data["service_of_documents"] = True
     found = problems(data)
-    assert found == {"(root)": "service_of_documents is true, but a request for service of "
-                               "documents is of kind mutual_legal_assistance, not "
-                               "subscriber_information"}
+    assert found == {"service_of_documents": "a request for service of documents is of kind "
+                                             "mutual_legal_assistance, not "
+                                             "subscriber_information"}
     data["kind"] = "mutual_legal_assistance"
-    data["service_of_documents"] = "yes"
-    assert "service_of_documents" in problems(data)
+    assert problems(data) == {"service_of_documents": "a request for service of documents seeks "
+                                                      "no data, but data_requested lists some"}
+    data["data_requested"] = []
+    data["collection_period"] = {"start": "2027-03-01", "end": "2027-03-02"}
+    assert problems(data) == {"collection_period": "a request for service of documents "
+                                                   "(service_of_documents) collects no data"}
+    del data["collection_period"]
+    assert validate_request_data(data).service_of_documents is True
+    for bad in ("yes", 1, None):
+        data["service_of_documents"] = bad
+        assert "service_of_documents" in problems(data)
 
 
 def test_written_confirmation_only_of_an_oral_request_and_not_before_it() -> None:
     data = base()
     data["confirmed_in_writing"] = "2027-03-02"
-    assert problems(data) == {"(root)": "confirmed_in_writing is set, but made_orally is false: "
-                                        "only an oral request is confirmed in writing"}
+    assert problems(data) == {"confirmed_in_writing": "only an oral request is confirmed in "
+                                                      "writing, and made_orally is false"}
     data["made_orally"] = True
     data["confirmed_in_writing"] = "2027-02-28"
-    assert problems(data) == {"(root)": "confirmed_in_writing (2027-02-28) is before the "
-                                        "request's date (2027-03-01)"}
+    assert problems(data) == {"confirmed_in_writing": "the written confirmation (2027-02-28) is "
+                                                      "dated before the request (2027-03-01)"}
     data["confirmed_in_writing"] = "20270302"
     assert "confirmed_in_writing" in problems(data)
     data["confirmed_in_writing"] = "2027-03-01"
     data["made_orally"] = 1
     assert "made_orally" in problems(data)
+
+
+def test_service_of_documents_is_offered_to_general_assistance_only() -> None:
+    offered = {kind for kind in RequestKind if "service_of_documents" in request_template(kind)}
+    assert offered == {RequestKind.MUTUAL_LEGAL_ASSISTANCE}
+
+
+def test_a_field_is_asked_once_per_kind() -> None:
+    for kind, table in all_requirements().items():
+        required = {item.field_path for item in table if not item.where_possible}
+        possible = {item.field_path for item in table if item.where_possible}
+        assert not required & possible, kind
+    real_time = all_requirements()[RequestKind.REAL_TIME_TRAFFIC_COLLECTION]
+    assert [item.where_possible for item in real_time if item.field_path == "subjects"] == [
+        False]
 
 
 def test_persons_are_asked_only_where_possible_40_15_e() -> None:

@@ -84,6 +84,18 @@ def request_data(draw: st.DrawFn) -> dict[str, Any]:
         "measures_sought": draw(st.lists(texts, max_size=2)),
         "purpose": draw(st.one_of(st.none(), texts)),
     }
+    if draw(st.booleans()):
+        result["collection_period"] = {
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=draw(st.integers(0, 400)))).isoformat(),
+            "justification": draw(st.one_of(st.none(), texts))}
+    elif result["kind"] == "mutual_legal_assistance" and not data:
+        result["service_of_documents"] = draw(st.booleans())
+    if draw(st.booleans()):
+        result["made_orally"] = True
+        if draw(st.booleans()):
+            result["confirmed_in_writing"] = (start + dt.timedelta(
+                days=draw(st.integers(0, 10)))).isoformat()
     return result
 
 
@@ -116,6 +128,8 @@ _NEUTRAL: dict[str, Any] = {
     "proceeding": {"stage": "investigation", "subject_matter": _NEUTRAL_TEXT},
     "facts_summary": _NEUTRAL_TEXT, "purpose": _NEUTRAL_TEXT,
     "measures_sought": ["Production of records"],
+    "subjects": [{"identifier_type": "email", "identifier_value": "a@x.invalid",
+                  "role": "suspect"}],
 }
 
 

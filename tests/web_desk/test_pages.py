@@ -63,6 +63,10 @@ def test_request_form_labels_articles_check_shows_missing_and_save(desk: Desk) -
     assert "required, Art 42(2)(b)" in form.text
     assert "where possible, Art 40(15)(e)" in desk.client.get(
         "/cases/new?kind=subscriber_information").text
+    # a field only some kinds use is offered to those kinds only
+    assert 'id="f-service-of-documents"' not in form.text
+    assert 'id="f-service-of-documents"' in desk.client.get(
+        "/cases/new?kind=mutual_legal_assistance").text
     data = {"csrf_token": csrf, "kind": "preservation", "direction": "outgoing",
             "title": "Preserve", "reference": "XAA-1", "requesting_party": "XAA",
             "requested_party": "XAB", "channel": "network_24_7", "language": "en",

@@ -101,6 +101,7 @@ def validate(
     if as_json:
         print_json({
             "file": source, "valid": valid, "kind": kind,
+            "complete": None if error_message is not None else is_complete(missing),
             "error": error_message,
             "problems": [item.as_dict() for item in problems],
             "missing_contents": [item.as_dict() for item in missing],

@@ -201,7 +201,7 @@ def _collection(contents: str) -> tuple[Requirement, ...]:
     )
 
 
-_REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
+_TABLES: dict[RequestKind, tuple[Requirement, ...]] = {
     RequestKind.MUTUAL_LEGAL_ASSISTANCE: _MLA_CORE,
     RequestKind.PRESERVATION: _PRESERVATION,
     # 43 discloses what the execution of a preservation request (42) showed: it follows one
@@ -250,6 +250,18 @@ _REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
         _req("purpose", "law_enforcement_cooperation", "the purpose of the cooperation", _purpose),
     ),
 }
+
+
+def _asked_once(table: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+    """A kind's table without the items asked only where possible whose field another item
+    requires outright (45 and 46 require the subjects that 40(15)(e) asks where possible)."""
+    required = {item.field_path for item in table if not item.where_possible}
+    return tuple(item for item in table
+                 if not (item.where_possible and item.field_path in required))
+
+
+_REQUIREMENTS: dict[RequestKind, tuple[Requirement, ...]] = {
+    kind: _asked_once(table) for kind, table in _TABLES.items()}
 
 
 def requirements(kind: RequestKind) -> tuple[Requirement, ...]:

@@ -22,6 +22,8 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -346,7 +348,8 @@ class CooperationRequest(_Model):
     facts_summary: Passage | None = cite("Summary of the relevant facts",
                                          "mla_contents_facts", default=None,
                                      max_length=_LONG)
-    subjects: list[Subject] = cite("Persons, accounts and items concerned", "mla_contents_persons",
+    subjects: list[Subject] = cite("Persons, accounts and items concerned (where possible)",
+                                   "mla_contents_persons",
                                    default_factory=list, max_length=_MANY)
     data_requested: list[DataRequest] = cite("Data sought, by category and period",
                                              "mla_contents_assistance",
@@ -355,7 +358,8 @@ class CooperationRequest(_Model):
                                             default_factory=list, max_length=50)
     service_of_documents: Flag = cite(
         "The assistance sought is only the service of judicial documents, for which no summary "
-        "of the facts is asked", "mla_contents_facts", default=False)
+        "of the facts is asked (general mutual legal assistance only; no data sought)",
+        "mla_contents_facts", default=False)
     procedure_wishes: Passage | None = cite("Any particular procedure the requester wishes",
                                         "mla_contents_assistance", default=None, max_length=_LONG)
     purpose: Passage | None = cite("Purpose for which the evidence or action is sought",
@@ -377,26 +381,68 @@ class CooperationRequest(_Model):
                                          "mla_form_and_language",
                                          default_factory=list, max_length=50)
 
+    # These read fields declared before the one they check (pydantic validates in order), so
+    # that an error is reported at that field; a field that failed is absent from info.data.
+    @field_validator("confirmed_in_writing")
+    @classmethod
+    def _confirms_an_oral_request(cls, value: dt.date | None,
+                                  info: ValidationInfo) -> dt.date | None:
+        if value is None:
+            return value
+        if info.data.get("made_orally") is False:
+            raise ValueError("only an oral request is confirmed in writing, and made_orally is "
+                             "false")
+        date = info.data.get("date")
+        if date is not None and value < date:
+            raise ValueError(f"the written confirmation ({value}) is dated before the request "
+                             f"({date})")
+        return value
+
+    @field_validator("service_of_documents")
+    @classmethod
+    def _only_documents_served(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value:
+            return value
+        # serving documents is general mutual legal assistance (40) and seeks no data; a
+        # request that seeks any must give the summary of facts 40(15)(c) waives for it
+        kind = info.data.get("kind")
+        if kind is not None and kind is not RequestKind.MUTUAL_LEGAL_ASSISTANCE:
+            raise ValueError(f"a request for service of documents is of kind "
+                             f"{RequestKind.MUTUAL_LEGAL_ASSISTANCE.value}, not {kind.value}")
+        if info.data.get("data_requested"):
+            raise ValueError("a request for service of documents seeks no data, but "
+                             "data_requested lists some")
+        return value
+
+    @field_validator("collection_period")
+    @classmethod
+    def _no_collection_for_service(cls, value: CollectionPeriod | None,
+                                   info: ValidationInfo) -> CollectionPeriod | None:
+        if value is not None and info.data.get("service_of_documents"):
+            raise ValueError("a request for service of documents (service_of_documents) "
+                             "collects no data")
+        return value
+
     @model_validator(mode="after")
     def _distinct_parties(self) -> CooperationRequest:
         if self.requesting_party == self.requested_party:
             raise ValueError("requesting_party and requested_party are the same")
-        if self.confirmed_in_writing is not None and not self.made_orally:
-            raise ValueError("confirmed_in_writing is set, but made_orally is false: only an "
-                             "oral request is confirmed in writing")
-        if self.confirmed_in_writing is not None and self.confirmed_in_writing < self.date:
-            raise ValueError(f"confirmed_in_writing ({self.confirmed_in_writing}) is before the "
-                             f"request's date ({self.date})")
-        if self.service_of_documents and self.kind is not RequestKind.MUTUAL_LEGAL_ASSISTANCE:
-            # serving documents is general mutual legal assistance (40), never a data measure
-            raise ValueError(
-                f"service_of_documents is true, but a request for service of documents is of "
-                f"kind {RequestKind.MUTUAL_LEGAL_ASSISTANCE.value}, not {self.kind.value}")
         return self
 
     @property
     def articles(self) -> tuple[str, ...]:
         return KIND_ARTICLES[self.kind]
+
+
+#: fields that only some kinds use: templates and forms offer them to those kinds only
+KIND_FIELDS: dict[str, frozenset[RequestKind]] = {
+    "preservation": frozenset({RequestKind.PRESERVATION}),
+    "collection_period": frozenset(
+        {RequestKind.REAL_TIME_TRAFFIC_COLLECTION, RequestKind.CONTENT_INTERCEPTION}),
+    "extradition": frozenset({RequestKind.EXTRADITION}),
+    "emergency_justification": frozenset({RequestKind.EMERGENCY_DISCLOSURE}),
+    "service_of_documents": frozenset({RequestKind.MUTUAL_LEGAL_ASSISTANCE}),
+}
 
 
 # ----------------------------------------------------------------------------- error paths

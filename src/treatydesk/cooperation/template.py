@@ -17,16 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from treatydesk.cooperation.kinds import KIND_ARTICLES, RequestKind
-from treatydesk.cooperation.request import CooperationRequest
-
-#: optional blocks that only some kinds use
-_KIND_BLOCKS: dict[str, frozenset[RequestKind]] = {
-    "preservation": frozenset({RequestKind.PRESERVATION}),
-    "collection_period": frozenset(
-        {RequestKind.REAL_TIME_TRAFFIC_COLLECTION, RequestKind.CONTENT_INTERCEPTION}),
-    "extradition": frozenset({RequestKind.EXTRADITION}),
-    "emergency_justification": frozenset({RequestKind.EMERGENCY_DISCLOSURE}),
-}
+from treatydesk.cooperation.request import KIND_FIELDS, CooperationRequest
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -70,7 +61,7 @@ def _skeleton(model: type[BaseModel], prefix: str, help_map: dict[str, str],
               kind: RequestKind | None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        if kind is not None and name in _KIND_BLOCKS and kind not in _KIND_BLOCKS[name]:
+        if kind is not None and name in KIND_FIELDS and kind not in KIND_FIELDS[name]:
             continue
         inner, is_list = _unwrap(info.annotation)
         path = f"{prefix}{name}"

@@ -46,6 +46,9 @@ class Contact(_Model):
 class Reservations(_Model):
     """Reservations and declarations that change what a desk may do with a request."""
 
+    # a flag is taken as written: "yes" or 1 is no answer to whether a party made a reservation
+    model_config = ConfigDict(strict=True)
+
     #: 11(3): the party does not apply 11(1), except for selling, distributing or otherwise
     #: making available passwords or credentials
     misuse_of_devices_11_3: bool = False

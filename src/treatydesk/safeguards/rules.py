@@ -77,6 +77,7 @@ _LANGUAGE = ref("mla_form_and_language")
 _CONTENTS = ref("mla_contents")
 _PERSONS = ref("mla_contents_persons")
 _USE_LIMIT = ref("mla_use_limitation")
+_CONSULTATION = ref("mla_consultation")
 _CONFIDENTIAL = ref("mla_confidentiality")
 _ESSENTIAL = ref("mla_refusal_essential_interests")
 _DOMESTIC = ref("mla_refusal_domestic_case")
@@ -257,9 +258,18 @@ ScopeDetail = tuple[tuple[str, Outcome], ...]
 
 def _emergency_disclosure_with_risk(ctx: Context) -> bool:
     """An emergency disclosure (41) that describes a risk to life or safety: it rests on that
-    risk, not on an offence, so no rule refuses it for the offence it lacks or describes."""
+    risk, not on an offence, so describing an offence outside the Convention cannot refuse it."""
     return ctx.kind is RequestKind.EMERGENCY_DISCLOSURE and ctx.vocabulary.emergency_risk.matches(
         ctx.facts.emergency_text())
+
+
+def _emergency_described(ctx: Context) -> bool:
+    """A risk to life or safety described as imminent, and nothing that denies it (2(o)): what
+    SG-EMERGENCY-2O treats as an emergency, pending the reviewer's confirmation."""
+    text = ctx.facts.emergency_text()
+    vocabulary = ctx.vocabulary
+    return (vocabulary.emergency_risk.matches(text) and vocabulary.emergency_imminence.matches(text)
+            and not vocabulary.emergency_denial.matches(text))
 
 
 def decide_scope(ctx: Context) -> tuple[Outcome, ScopeDetail]:
@@ -431,22 +441,49 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
             refused += 1
     if refused == 0:
         return worst, (reason, tuple(each))
-    if refused == len(each):
+    kept = _kept_offences(ctx, reason, each)
+    if not kept:
         return OC.REFUSE, (reason, tuple(each))
-    # the ground to refuse (40(9)) is the missing offence's, not the request's: a reviewer
-    # decides whether to assist as to the other offences only, with the use so limited
+    if reason == "reservation":
+        # 42(4) reaches only the offences lacking dual criminality; the same data is preserved
+        # for the others, and preservation hands nothing over: what is left is for the request
+        # for disclosure that follows
+        return OC.WARN, (reason, tuple(each))
+    # 40(9) is a ground to refuse as to the offence lacking dual criminality, not as to the
+    # request: a reviewer decides whether to assist, on the condition (40(27)) that the
+    # results serve only the offences that meet it
     ctx.conditions.append(_partial_use_condition(ctx, each))
     return OC.CONSULT, (reason, tuple(each))
 
 
+def _kept_offences(ctx: Context, reason: str, each: list[DualOffence]) -> list[OffenceFacts]:
+    """The offences assistance could still serve once those lacking dual criminality are set
+    aside: met (or outside the 42(4) reservation) and within the Convention (35(1)); an offence
+    whose conduct could not be placed is not one, since it may lack dual criminality too."""
+    kept: list[OffenceFacts] = []
+    for item, (outcome, _, _) in zip(ctx.facts.offences, each, strict=True):
+        if outcome is OC.PASS or (reason == "reservation" and outcome is OC.NOT_APPLICABLE):
+            if item.convention_articles or item.serious:
+                kept.append(item)
+    return kept
+
+
+def _offence_name(item: OffenceFacts) -> str:
+    # by position: two offences may share a label
+    return f"offences[{item.position}] '{item.offence.label}'"
+
+
 def _partial_use_condition(ctx: Context, each: list[DualOffence]) -> Condition:
-    kept = ", ".join(f"'{item.offence.label}'" for item, (outcome, _, _)
-                     in zip(ctx.facts.offences, each, strict=True) if outcome is not OC.REFUSE)
-    dropped = ", ".join(f"'{item.offence.label}'" for item, (outcome, _, _)
-                        in zip(ctx.facts.offences, each, strict=True) if outcome is OC.REFUSE)
-    return Condition(_USE_LIMIT, f"If assistance is given, use its results only for {kept}; "
-                                 f"not for {dropped}, whose conduct is no offence in "
-                                 f"{ctx.requested.key} ({_DUAL}).")
+    key = ctx.requested.key
+    pairs = list(zip(ctx.facts.offences, each, strict=True))
+    kept = ", ".join(_offence_name(item) for item in _kept_offences(ctx, "policy", each))
+    dropped = ", ".join(_offence_name(item) for item, (o, _, _) in pairs if o is OC.REFUSE)
+    unplaced = ", ".join(_offence_name(item) for item, (o, _, _) in pairs if o is OC.CONSULT)
+    also = (f" (and {unplaced} only if a reviewer finds its conduct an offence in {key})"
+            if unplaced else "")
+    return Condition(_CONSULTATION, f"If assistance is given, use its results only for "
+                                    f"{kept}{also}; not for {dropped}, whose conduct is not an "
+                                    f"offence in {key}'s catalogue (dual criminality, {_DUAL}).")
 
 
 def explain_dual_criminality(ctx: Context, outcome: Outcome,
@@ -475,7 +512,7 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     facts: list[tuple[str, str]] = [("required_because", why)]
     key = ctx.requested.key
     for item, (item_outcome, category, offence) in zip(ctx.facts.offences, each, strict=True):
-        label = f"'{item.offence.label}'"
+        label = _offence_name(item)
         if item_outcome is OC.NOT_APPLICABLE:
             clauses.append(f"{label} is a Convention offence, which the reservation does not "
                            f"reach")
@@ -495,12 +532,19 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     sentence = (f"Dual criminality is required ({article}) because {why}: "
                 + "; ".join(clauses) + ".")
     lacking = any(item_outcome is OC.REFUSE for item_outcome, _, _ in each)
-    if lacking and outcome is not OC.REFUSE:
-        ground = _PRES_RES if reason == "reservation" else _NO_COERCION
-        sentence += (f" Its absence is a ground to refuse as to those offences only ({ground}): "
-                     f"a reviewer decides whether to assist as to the others, with the use of "
-                     f"the results limited to them ({_USE_LIMIT}, in the decision's conditions).")
-    if lacking:
+    if lacking and outcome is OC.WARN:
+        sentence += (f" The reservation reaches only the offences lacking dual criminality, "
+                     f"and the data is preserved for the others: the request for disclosure "
+                     f"that follows may be refused as to those offences ({_PRES_RES}).")
+    elif lacking and outcome is OC.CONSULT:
+        sentence += (f" Its absence is a ground to refuse as to those offences only "
+                     f"({_NO_COERCION}): a reviewer decides whether to assist as to the others, "
+                     f"on the condition that the results serve only them ({_CONSULTATION}, in "
+                     f"the decision's conditions).")
+    elif lacking and any(item_outcome is not OC.REFUSE for item_outcome, _, _ in each):
+        sentence += (" No offence within the Convention that meets dual criminality remains "
+                     "for assistance to serve (SG-SCOPE-35 judges the scope of each).")
+    if lacking and outcome is not OC.WARN:
         sentence += (" Assistance without coercive action may still be given "
                      f"({_NO_COERCION}), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
@@ -896,16 +940,20 @@ def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
                         for item in request.data_requested)):
         return OC.NOT_APPLICABLE, None
     ctx.two_reviewers = True
-    if not ctx.facts.any_serious:
-        # data to avert a risk to life need not wait for a serious crime, but content data
-        # without one is for reviewers to weigh
-        return (OC.CONSULT if _emergency_disclosure_with_risk(ctx) else OC.REFUSE), None
     period = request.collection_period
+    days_over: int | None = None
     if period is not None:
         days = (period.end - period.start).days + 1
         if days > ctx.policy.max_collection_days:
-            return OC.WARN, days
-    return OC.WARN, None
+            days_over = days
+    if ctx.facts.any_serious:
+        return OC.WARN, days_over
+    # stored data to avert an emergency (41(3)(e)) need not wait for a serious crime, but its
+    # content is for reviewers to weigh; collection in real time (45, 46) always needs one
+    if (period is None and ctx.kind is RequestKind.EMERGENCY_DISCLOSURE
+            and _emergency_described(ctx)):
+        return OC.CONSULT, days_over
+    return OC.REFUSE, days_over
 
 
 def explain_intrusive(ctx: Context, outcome: Outcome,
@@ -920,17 +968,17 @@ def explain_intrusive(ctx: Context, outcome: Outcome,
             else "content data")
     threshold = ctx.figures.serious_crime_threshold_years
     facts = (("serious_crime_threshold_years", f"{threshold:g}"),)
-    if outcome is OC.REFUSE:
-        return (f"The request seeks {what}, which this desk grants only for serious crime, but "
-                f"no offence carries at least {years_text(threshold)} ({_SERIOUS})."), facts
-    if outcome is OC.CONSULT:
-        return (f"The request seeks {what} to avert a described risk to life or safety "
-                f"({_EMERGENCY_DATA}), and no offence of at least {years_text(threshold)} is "
-                f"shown ({_SERIOUS}): the risk, not an offence, must justify it, and two "
-                f"reviewers decide whether it does."), facts
     extra = ("" if days_over is None else
              f"; the collection period of {days_over} days exceeds the policy's "
              f"{ctx.policy.max_collection_days}")
+    if outcome is OC.REFUSE:
+        return (f"The request seeks {what}, which this desk grants only for serious crime, but "
+                f"no offence carries at least {years_text(threshold)} ({_SERIOUS}){extra}."), facts
+    if outcome is OC.CONSULT:
+        return (f"The request seeks {what} to avert a risk to life or safety described as "
+                f"imminent ({_EMERGENCY_DATA}), and no offence of at least "
+                f"{years_text(threshold)} is shown ({_SERIOUS}): the risk, not an offence, must "
+                f"justify it, and two reviewers decide whether it does."), facts
     return (f"The request seeks {what} for a serious crime; two reviewers must "
             f"decide{extra}."), facts
 
@@ -1286,15 +1334,12 @@ def decide_emergency(ctx: Context) -> tuple[Outcome, None]:
     if (request.urgency is not Urgency.EMERGENCY
             and ctx.kind is not RequestKind.EMERGENCY_DISCLOSURE):
         return _NOT_APPLICABLE
-    text = ctx.facts.emergency_text()
-    vocabulary = ctx.vocabulary
-    if vocabulary.emergency_risk.matches(text):
-        if (vocabulary.emergency_imminence.matches(text)
-                and not vocabulary.emergency_denial.matches(text)):
-            # an emergency only when the risk is described as imminent and nothing denies it;
-            # otherwise a reviewer confirms it first, and the request is not yet treated as one
-            ctx.emergency = True
-            return OC.PASS, None
+    if _emergency_described(ctx):
+        ctx.emergency = True
+        return OC.PASS, None
+    if ctx.vocabulary.emergency_risk.matches(ctx.facts.emergency_text()):
+        # a risk not described as imminent, or denied: a reviewer confirms it first, and the
+        # request is not yet treated as an emergency
         return OC.CONSULT, None
     if ctx.kind is RequestKind.EMERGENCY_DISCLOSURE:
         return OC.MISSING, None
@@ -1409,10 +1454,11 @@ RULES: tuple[Rule, ...] = (
           (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_scope, explain_scope, version=3),
     _rule("SG-DUALCRIM-35", "Dual criminality judged on the conduct",
-          (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES, _USE_LIMIT),
-          ("kind", "offences[].conduct_description", "requested.offence_catalogue",
-           "requested.reservations", "policy.dual_criminality_required_for"),
-          (OC.PASS, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
+          (_DUAL, _NO_COERCION, _PRES_NO_DUAL, _PRES_RES, _CONSULTATION),
+          ("kind", "offences[].conduct_description", "offences[].max_penalty_years",
+           "requested.offence_catalogue", "requested.reservations",
+           "policy.dual_criminality_required_for"),
+          (OC.PASS, OC.WARN, OC.CONSULT, OC.MISSING, OC.REFUSE, OC.NOT_APPLICABLE),
           decide_dual_criminality, explain_dual_criminality, version=3),
     _rule("SG-EXTRADITION-37", "Extradition: Convention offence, threshold in both States",
           (_EXTRADITE, _LEGAL_BASIS, _EXTR_FISCAL),

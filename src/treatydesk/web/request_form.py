@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 
 from treatydesk.cooperation.contents import requirements
 from treatydesk.cooperation.kinds import RequestKind
-from treatydesk.cooperation.request import CooperationRequest, decode_json
+from treatydesk.cooperation.request import KIND_FIELDS, CooperationRequest, decode_json
 from treatydesk.errors import ErrorItem, TreatyDeskError
 
 #: fields the form sets itself (hidden or chosen before)
@@ -88,10 +88,15 @@ def _text(value: Any, widget: str) -> str:
 
 
 def _build(model: type[BaseModel], prefix: str, values: Mapping[str, Any],
-           required: Mapping[str, tuple[str, bool]]) -> list[FormField]:
+           required: Mapping[str, tuple[str, bool]],
+           kind: RequestKind | None = None) -> list[FormField]:
+    """`kind`: leave out the fields other kinds use (KIND_FIELDS) unless they hold a value."""
     fields: list[FormField] = []
     for name, info in model.model_fields.items():
         if not prefix and name in FIXED:
+            continue
+        if (kind is not None and name in KIND_FIELDS and kind not in KIND_FIELDS[name]
+                and not values.get(name)):
             continue
         path = f"{prefix}{name}"
         inner, is_list = _unwrap(info.annotation)
@@ -138,7 +143,8 @@ def _number(raw: str) -> int | float | str:
 
 
 def form_fields(kind: RequestKind, values: Mapping[str, Any]) -> list[FormField]:
-    return _build(CooperationRequest, "", values, required_paths(kind))
+    """The form shown for a request of `kind` holding `values`."""
+    return _build(CooperationRequest, "", values, required_paths(kind), kind)
 
 
 def parse_form(kind: RequestKind, form: Mapping[str, str]) -> tuple[dict[str, Any],
@@ -178,6 +184,8 @@ def parse_form(kind: RequestKind, form: Mapping[str, str]) -> tuple[dict[str, An
                 out[key] = raw
         return out
 
-    data = read(form_fields(kind, {}))
+    # every field is read, those the kind's form leaves out too: a value a case already
+    # holds there is shown, and must come back
+    data = read(_build(CooperationRequest, "", {}, required_paths(kind)))
     data["kind"] = kind.value
     return data, problems
