@@ -132,7 +132,8 @@ def test_describe() -> None:
 
 def test_recalled_references() -> None:
     recalled = convention().recalled_references()
-    for ref in ("42", "65(2)", "37(1)", "40(15)", "40(15)(c)", "23(3)"):
+    # "43": an unverified article summarised as a whole, with no paragraphs of its own
+    for ref in ("42", "43", "65(2)", "37(1)", "40(15)", "40(15)(c)", "23(3)"):
         assert ref in recalled
     for ref in ("65(1)", "2(h)", "40(22)", "64", "11(3)"):
         assert ref not in recalled

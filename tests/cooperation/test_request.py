@@ -158,6 +158,32 @@ def test_a_field_is_asked_once_per_kind() -> None:
         False]
 
 
+def test_an_ordinary_oral_request_lacks_its_written_form_40_14() -> None:
+    data = base()
+    data["made_orally"] = True
+    missing = missing_contents(validate_request_data(data))
+    assert [(m.field_path, m.article) for m in missing] == [("confirmed_in_writing", "40(14)")]
+    assert not is_complete(missing)
+    data["urgency"] = "urgent"
+    assert missing_contents(validate_request_data(data)) == []
+    data["urgency"] = "ordinary"
+    data["confirmed_in_writing"] = "2027-03-02"
+    assert missing_contents(validate_request_data(data)) == []
+
+
+def test_a_check_on_an_earlier_field_is_skipped_when_that_field_is_bad() -> None:
+    # the field that failed is reported; the check that reads it does not add a second error
+    data = base()
+    data["made_orally"] = "yes"
+    data["confirmed_in_writing"] = "2027-03-02"
+    assert set(problems(data)) == {"made_orally"}
+    data = base()
+    data["kind"] = "no_such_kind"
+    data["service_of_documents"] = True
+    data["data_requested"] = []
+    assert set(problems(data)) == {"kind"}
+
+
 def test_persons_are_asked_only_where_possible_40_15_e() -> None:
     data = base()
     data["subjects"] = []

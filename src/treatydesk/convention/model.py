@@ -335,6 +335,9 @@ class Convention(_Frozen):
         check against the authentic text."""
         found: set[str] = {figure.reference for figure in self.figures if not figure.verified}
         for article in self.all_articles:
+            if not article.paragraphs and not article.verified:
+                # an article summarised as a whole is cited as a whole
+                found.add(str(article.number))
             for paragraph in article.paragraphs:
                 if not paragraph.verified:
                     found.add(format_reference(article.number, (paragraph.label,)))

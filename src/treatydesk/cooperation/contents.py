@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from treatydesk.convention import ref
 from treatydesk.cooperation.kinds import RequestKind
-from treatydesk.cooperation.request import CooperationRequest, DataCategory, SubjectRole
+from treatydesk.cooperation.request import CooperationRequest, DataCategory, SubjectRole, Urgency
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ class Requirement:
     what: str
     present: Callable[[CooperationRequest], bool]
     where_possible: bool = False
+    #: asked only of some requests of the kind (in words), e.g. of an oral one
+    only_when: str = ""
 
 
 def _text(value: str | None) -> bool:
@@ -117,6 +119,19 @@ def _period_justified(request: CooperationRequest) -> bool:
         request.collection_period.justification)
 
 
+def is_urgent(request: CooperationRequest) -> bool:
+    """Urgent as 40(14) reads it: declared urgent or an emergency, or an emergency disclosure."""
+    return (request.urgency is not Urgency.ORDINARY
+            or request.kind is RequestKind.EMERGENCY_DISCLOSURE)
+
+
+def _in_writing(request: CooperationRequest) -> bool:
+    # 40(14): only an urgent request may be oral, and it is then confirmed in writing (the
+    # engine checks the confirmation's date against the day it decides on)
+    return (not request.made_orally or request.confirmed_in_writing is not None
+            or is_urgent(request))
+
+
 def _risk(request: CooperationRequest) -> bool:
     return _text(request.emergency_justification)
 
@@ -136,9 +151,9 @@ def _content_period(request: CooperationRequest) -> bool:
 
 
 def _req(path: str, citation: str, what: str, present: Callable[[CooperationRequest], bool],
-         where_possible: bool = False) -> Requirement:
+         where_possible: bool = False, only_when: str = "") -> Requirement:
     """`citation`: an article number or a paragraph's citation id (treatydesk.convention.ref)."""
-    return Requirement(path, ref(citation), what, present, where_possible)
+    return Requirement(path, ref(citation), what, present, where_possible, only_when)
 
 
 # 40(15)(e) asks for the persons, items or accounts only where possible: their absence is noted,
@@ -146,8 +161,13 @@ def _req(path: str, citation: str, what: str, present: Callable[[CooperationRequ
 _IDENTIFIED = _req("subjects", "mla_contents_persons",
                    "identity, location or nationality of the persons, items or accounts concerned",
                    _subjects, where_possible=True)
-# 40(15)(a)-(f): the contents of any MLA request
+_WRITTEN = _req("confirmed_in_writing", "mla_form_and_language",
+                "the request in writing, or the written confirmation of an oral one (only an "
+                "urgent request may be made orally)", _in_writing,
+                only_when="made orally and not urgent")
+# 40(15)(a)-(f): the contents of any MLA request, which 40(14) asks in writing
 _MLA_CORE: tuple[Requirement, ...] = (
+    _WRITTEN,
     _req("requesting_authority",
          "mla_contents_authority", "the authority making the request", _authority),
     _req("proceeding", "mla_contents_proceeding",
@@ -170,6 +190,7 @@ _MLA_CORE: tuple[Requirement, ...] = (
 _DATA = _req("data_requested", "mla_contents_assistance", "the data sought, by category", _data)
 
 _PRESERVATION: tuple[Requirement, ...] = (
+    _WRITTEN,
     _req("requesting_authority",
          "preservation_contents_authority", "the authority seeking preservation", _authority),
     _req("offences", "preservation_contents_offence", "the offence under investigation", _offences),

@@ -440,7 +440,6 @@ KIND_FIELDS: dict[str, frozenset[RequestKind]] = {
     "collection_period": frozenset(
         {RequestKind.REAL_TIME_TRAFFIC_COLLECTION, RequestKind.CONTENT_INTERCEPTION}),
     "extradition": frozenset({RequestKind.EXTRADITION}),
-    "emergency_justification": frozenset({RequestKind.EMERGENCY_DISCLOSURE}),
     "service_of_documents": frozenset({RequestKind.MUTUAL_LEGAL_ASSISTANCE}),
 }
 

@@ -72,6 +72,10 @@ class Declaration(_Model):
 
 
 class DomesticOffence(_Model):
+    # taken as written: a penalty of "6" or a life flag of "yes" is a typing slip to report,
+    # not a figure to guess (the extradition threshold reads both)
+    model_config = ConfigDict(strict=True)
+
     conduct: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Conduct category id")
     max_penalty_years: float | None = Field(default=None, ge=0, le=200)
     life: bool = False
@@ -97,7 +101,7 @@ class PartyProfile(_Model):
     key: PartyKey
     name: str = Field(min_length=1)
     #: True for the invented profiles shipped under examples/
-    example: bool = False
+    example: bool = Field(default=False, strict=True)
     central_authority: Contact | None = None
     contact_point_24_7: Contact | None = None
     accepted_languages: list[str] = Field(default_factory=list)

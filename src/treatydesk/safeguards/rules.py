@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from treatydesk.convention import ref
-from treatydesk.cooperation.contents import Requirement, requirements
+from treatydesk.cooperation.contents import Requirement, is_urgent, requirements
 from treatydesk.cooperation.kinds import ELECTRONIC_EVIDENCE_KINDS, INTRUSIVE_KINDS, RequestKind
 from treatydesk.cooperation.request import (
     Channel,
@@ -441,14 +441,14 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
             refused += 1
     if refused == 0:
         return worst, (reason, tuple(each))
-    kept = _kept_offences(ctx, reason, each)
-    if not kept:
+    kept, possible = _kept_offences(ctx, reason, each)
+    if not kept and not possible:
         return OC.REFUSE, (reason, tuple(each))
     if reason == "reservation":
         # 42(4) reaches only the offences lacking dual criminality; the same data is preserved
         # for the others, and preservation hands nothing over: what is left is for the request
         # for disclosure that follows
-        return OC.WARN, (reason, tuple(each))
+        return (OC.WARN if _SEV[OC.WARN] > _SEV[worst] else worst), (reason, tuple(each))
     # 40(9) is a ground to refuse as to the offence lacking dual criminality, not as to the
     # request: a reviewer decides whether to assist, on the condition (40(27)) that the
     # results serve only the offences that meet it
@@ -456,16 +456,20 @@ def decide_dual_criminality(ctx: Context) -> tuple[Outcome, DualDetail]:
     return OC.CONSULT, (reason, tuple(each))
 
 
-def _kept_offences(ctx: Context, reason: str, each: list[DualOffence]) -> list[OffenceFacts]:
-    """The offences assistance could still serve once those lacking dual criminality are set
-    aside: met (or outside the 42(4) reservation) and within the Convention (35(1)); an offence
-    whose conduct could not be placed is not one, since it may lack dual criminality too."""
+def _kept_offences(ctx: Context, reason: str, each: list[DualOffence]
+                   ) -> tuple[list[OffenceFacts], list[OffenceFacts]]:
+    """(the offences assistance could still serve once those lacking dual criminality are set
+    aside: met, or outside the 42(4) reservation, and within the Convention (35(1)); those it
+    may serve once a reviewer has placed their conduct or their penalty is known)."""
     kept: list[OffenceFacts] = []
+    possible: list[OffenceFacts] = []
     for item, (outcome, _, _) in zip(ctx.facts.offences, each, strict=True):
-        if outcome is OC.PASS or (reason == "reservation" and outcome is OC.NOT_APPLICABLE):
-            if item.convention_articles or item.serious:
-                kept.append(item)
-    return kept
+        met = outcome is OC.PASS or (reason == "reservation" and outcome is OC.NOT_APPLICABLE)
+        if met and (item.convention_articles or item.serious):
+            kept.append(item)
+        elif (met and item.serious is None) or outcome is OC.CONSULT:
+            possible.append(item)
+    return kept, possible
 
 
 def _offence_name(item: OffenceFacts) -> str:
@@ -475,15 +479,16 @@ def _offence_name(item: OffenceFacts) -> str:
 
 def _partial_use_condition(ctx: Context, each: list[DualOffence]) -> Condition:
     key = ctx.requested.key
-    pairs = list(zip(ctx.facts.offences, each, strict=True))
-    kept = ", ".join(_offence_name(item) for item in _kept_offences(ctx, "policy", each))
-    dropped = ", ".join(_offence_name(item) for item, (o, _, _) in pairs if o is OC.REFUSE)
-    unplaced = ", ".join(_offence_name(item) for item, (o, _, _) in pairs if o is OC.CONSULT)
-    also = (f" (and {unplaced} only if a reviewer finds its conduct an offence in {key})"
-            if unplaced else "")
+    kept, possible = _kept_offences(ctx, "policy", each)
+    served = [_offence_name(item) for item in kept] + [
+        f"{_offence_name(item)} (only once a reviewer finds it an offence in {key} and within "
+        f"the Convention)" for item in possible]
+    dropped = ", ".join(_offence_name(item) for item, (o, _, _)
+                        in zip(ctx.facts.offences, each, strict=True) if o is OC.REFUSE)
     return Condition(_CONSULTATION, f"If assistance is given, use its results only for "
-                                    f"{kept}{also}; not for {dropped}, whose conduct is not an "
-                                    f"offence in {key}'s catalogue (dual criminality, {_DUAL}).")
+                                    f"{', '.join(served)}; not for {dropped}, whose conduct is "
+                                    f"not an offence in {key}'s catalogue (dual criminality, "
+                                    f"{_DUAL}).")
 
 
 def explain_dual_criminality(ctx: Context, outcome: Outcome,
@@ -532,10 +537,11 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     sentence = (f"Dual criminality is required ({article}) because {why}: "
                 + "; ".join(clauses) + ".")
     lacking = any(item_outcome is OC.REFUSE for item_outcome, _, _ in each)
-    if lacking and outcome is OC.WARN:
-        sentence += (f" The reservation reaches only the offences lacking dual criminality, "
-                     f"and the data is preserved for the others: the request for disclosure "
-                     f"that follows may be refused as to those offences ({_PRES_RES}).")
+    if lacking and reason == "reservation" and outcome is not OC.REFUSE:
+        sentence += (f" The reservation lets {key} refuse preservation only as to the offences "
+                     f"lacking dual criminality ({_PRES_RES}), and the data is preserved for the "
+                     f"others; whether it may be disclosed as to those offences is decided on "
+                     f"the request for disclosure that follows ({_DUAL}, {_NO_COERCION}).")
     elif lacking and outcome is OC.CONSULT:
         sentence += (f" Its absence is a ground to refuse as to those offences only "
                      f"({_NO_COERCION}): a reviewer decides whether to assist as to the others, "
@@ -544,7 +550,7 @@ def explain_dual_criminality(ctx: Context, outcome: Outcome,
     elif lacking and any(item_outcome is not OC.REFUSE for item_outcome, _, _ in each):
         sentence += (" No offence within the Convention that meets dual criminality remains "
                      "for assistance to serve (SG-SCOPE-35 judges the scope of each).")
-    if lacking and outcome is not OC.WARN:
+    if lacking and (outcome is OC.REFUSE or reason != "reservation"):
         sentence += (" Assistance without coercive action may still be given "
                      f"({_NO_COERCION}), e.g. "
                      + "; ".join(ctx.vocabulary.non_coercive_assistance) + ".")
@@ -949,9 +955,9 @@ def decide_intrusive(ctx: Context) -> tuple[Outcome, IntrusiveDetail]:
     if ctx.facts.any_serious:
         return OC.WARN, days_over
     # stored data to avert an emergency (41(3)(e)) need not wait for a serious crime, but its
-    # content is for reviewers to weigh; collection in real time (45, 46) always needs one
-    if (period is None and ctx.kind is RequestKind.EMERGENCY_DISCLOSURE
-            and _emergency_described(ctx)):
+    # content is for reviewers to weigh, as is whether the described risk is an emergency
+    # (SG-EMERGENCY-2O); collection in real time (45, 46) always needs one
+    if period is None and _emergency_disclosure_with_risk(ctx):
         return OC.CONSULT, days_over
     return OC.REFUSE, days_over
 
@@ -972,13 +978,16 @@ def explain_intrusive(ctx: Context, outcome: Outcome,
              f"; the collection period of {days_over} days exceeds the policy's "
              f"{ctx.policy.max_collection_days}")
     if outcome is OC.REFUSE:
-        return (f"The request seeks {what}, which this desk grants only for serious crime, but "
-                f"no offence carries at least {years_text(threshold)} ({_SERIOUS}){extra}."), facts
+        shown = ("no offence is described" if not ctx.facts.offences
+                 else f"no offence carries at least {years_text(threshold)}")
+        return (f"The request seeks {what}, which this desk grants only for serious crime "
+                f"({_SERIOUS}), but {shown}{extra}."), facts
     if outcome is OC.CONSULT:
-        return (f"The request seeks {what} to avert a risk to life or safety described as "
-                f"imminent ({_EMERGENCY_DATA}), and no offence of at least "
-                f"{years_text(threshold)} is shown ({_SERIOUS}): the risk, not an offence, must "
-                f"justify it, and two reviewers decide whether it does."), facts
+        return (f"The request seeks {what} to avert a described risk to life or safety "
+                f"({_EMERGENCY_DATA}), and no offence of at least {years_text(threshold)} is "
+                f"shown ({_SERIOUS}): the risk, not an offence, must justify it, and two "
+                f"reviewers decide whether it does (whether the risk is an emergency is "
+                f"SG-EMERGENCY-2O's finding)."), facts
     return (f"The request seeks {what} for a serious crime; two reviewers must "
             f"decide{extra}."), facts
 
@@ -1052,14 +1061,21 @@ def explain_misuse_reservation(ctx: Context, outcome: Outcome,
 # ------------------------------------------------------------------- 36: personal data
 
 
+#: kinds that are no request for mutual legal assistance (40): 40(14), 40(19) and 40(20) do not
+#: speak of them
+_NOT_ASSISTANCE = frozenset({RequestKind.EXTRADITION, RequestKind.LAW_ENFORCEMENT_COOPERATION})
+_TRANSFERRED = {RequestKind.EXTRADITION: "personal data that goes with the surrender (files, "
+                                         "seized items)",
+                RequestKind.LAW_ENFORCEMENT_COOPERATION: "personal data exchanged"}
+
+
 @lru_cache(maxsize=4096)
 def _transfer_conditions(requested: str, requesting: str, confidential: bool,
-                         extradition: bool) -> tuple[Condition, ...]:
+                         kind: RequestKind) -> tuple[Condition, ...]:
     # party pairs recur across requests: build each pair's conditions once. 36 reaches any
     # transfer under the Convention; the use limitation and confidentiality of 40(19), 40(20)
-    # are assistance's, so an extradition's data goes with 36 alone
-    what = ("personal data that goes with the surrender (files, seized items)" if extradition
-            else "personal data")
+    # are assistance's, so extradition's and police cooperation's data go with 36 alone
+    what = _TRANSFERRED.get(kind, "personal data")
     conditions: tuple[Condition, ...] = (
         Condition(_TRANSFER, f"Transfer {what} only as the law of {requested} allows; no "
                            f"transfer where its data-protection law forbids it."),
@@ -1069,7 +1085,7 @@ def _transfer_conditions(requested: str, requesting: str, confidential: bool,
                            f"organization without the prior authorization of {requested} "
                            f"(which it may require in writing)."),
     )
-    if extradition:
+    if kind in _NOT_ASSISTANCE:
         return conditions
     conditions += (Condition(_USE_LIMIT, f"Use only for the proceeding described; other use "
                                        f"needs the prior consent of {requested}."),)
@@ -1083,16 +1099,19 @@ def _transfer_conditions(requested: str, requesting: str, confidential: bool,
 def decide_personal_data(ctx: Context) -> tuple[Outcome, None]:
     request = ctx.request
     ctx.conditions.extend(_transfer_conditions(
-        request.requested_party, request.requesting_party, request.confidentiality,
-        ctx.kind is RequestKind.EXTRADITION))
+        request.requested_party, request.requesting_party, request.confidentiality, ctx.kind))
     return OC.PASS, None
 
 
 def explain_personal_data(ctx: Context, outcome: Outcome, detail: None) -> tuple[str, Facts]:
-    if ctx.kind is RequestKind.EXTRADITION:
-        return (f"Personal data that goes with the surrender goes with the transfer conditions "
-                f"of {_TRANSFER}, {_DATA_SAFE} and {_ONWARD}, listed in the decision's "
-                f"conditions."), ()
+    if ctx.kind in _NOT_ASSISTANCE:
+        what = _TRANSFERRED[ctx.kind]
+        unmet = (f" The confidentiality the request asks for is not one of {_CONFIDENTIAL}'s "
+                 f"conditions for {ctx.kind.value}: the parties' law and treaties decide it."
+                 if ctx.request.confidentiality else "")
+        return (f"{what[0].upper()}{what[1:]} goes with the transfer conditions of {_TRANSFER}, "
+                f"{_DATA_SAFE} and {_ONWARD}, listed in the decision's conditions; the use "
+                f"limitation of {_USE_LIMIT} is assistance's.{unmet}"), ()
     return (f"Any personal data produced goes with the transfer conditions of {_TRANSFER}, "
             f"{_DATA_SAFE} and {_ONWARD} and the use limitation of {_USE_LIMIT}, listed in the "
             "decision's conditions."), ()
@@ -1112,8 +1131,11 @@ def decide_preserved_traffic(ctx: Context) -> tuple[Outcome, TrafficDetail]:
         return OC.NOT_APPLICABLE, None  # SG-CONTENTS-40-15 reports the missing data
     other = tuple(index for index, item in enumerate(items)
                   if item.category is not DataCategory.TRAFFIC)
-    if len(other) == len(items):
-        return OC.REFUSE, other
+    if all(items[index].category is not DataCategory.OTHER for index in other) and len(
+            other) == len(items):
+        # nothing here that 43 discloses: the request is to ask for traffic data, or to go
+        # under 44; a kind chosen wrongly is no ground to refuse
+        return OC.MISSING, other
     ctx.conditions.append(Condition(
         _PRESERVED_TRAFFIC, "Disclose only as much traffic data as identifies the other service "
                             "provider(s) and the path of the communication."))
@@ -1132,13 +1154,13 @@ def explain_preserved_traffic(ctx: Context, outcome: Outcome,
     facts = (("not_traffic", listed),) if other else ()
     limit = (f"{_PRESERVED_TRAFFIC} discloses only enough traffic data to identify the other "
              f"service provider(s) and the path of the communication")
-    if outcome is OC.REFUSE:
-        return (f"{limit}, and this request seeks none: {listed}. Such data is asked for under "
-                f"{_STORED_ACCESS} instead."), facts
+    if outcome is OC.MISSING:
+        return (f"{limit}, and this request lists none: {listed}. It must ask for the traffic "
+                f"data, or go as a request under {_STORED_ACCESS}."), facts
     if outcome is OC.CONSULT:
-        return (f"{limit}; {listed} is not traffic data: a reviewer refuses it here (it is asked "
-                f"for under {_STORED_ACCESS}) and discloses the traffic data within the limit "
-                f"listed in the decision's conditions."), facts
+        return (f"{limit}; {listed} is not traffic data, or not labelled as such: a reviewer "
+                f"discloses here only what is traffic data, within the limit listed in the "
+                f"decision's conditions (the rest is asked for under {_STORED_ACCESS})."), facts
     return f"{limit}, listed in the decision's conditions.", facts
 
 
@@ -1223,27 +1245,30 @@ def explain_contents(ctx: Context, outcome: Outcome,
 #: (the languages accepted, whether the policy (not the requested party's profile) gave them,
 #: the language's own outcome, how an oral request stands (None: made in writing))
 LanguageDetail = tuple[frozenset[str], bool, Outcome, str | None]
-#: 40(14): an oral request "confirmed" in writing is a written one; an "urgent" one may be oral
-#: until confirmed; an "ordinary" one must be made in writing; "other_kind": 40(14) governs
-#: assistance requests, not extradition (37) or police cooperation (47)
+#: 40(14), as it stands on the day decided on: an oral request "confirmed" in writing by then is
+#: a written one; an "urgent" one may be oral until confirmed; an "ordinary" one is a missing
+#: content (SG-CONTENTS-40-15), unless its confirmation is dated "later" than that day;
+#: "other_kind": 40(14) governs assistance requests, not extradition (37) or police
+#: cooperation (47)
 _ORAL_OUTCOMES: dict[str | None, Outcome] = {
-    None: OC.PASS, "confirmed": OC.PASS, "urgent": OC.WARN, "ordinary": OC.MISSING,
-    "other_kind": OC.WARN}
-_NOT_BY_40_14 = frozenset({RequestKind.EXTRADITION, RequestKind.LAW_ENFORCEMENT_COOPERATION})
+    None: OC.PASS, "confirmed": OC.PASS, "urgent": OC.WARN, "ordinary": OC.PASS,
+    "later": OC.MISSING, "other_kind": OC.WARN}
 
 
 def _oral(ctx: Context) -> str | None:
     request = ctx.request
     if not request.made_orally:
         return None
-    if ctx.kind in _NOT_BY_40_14:
-        return "other_kind"
-    if request.confirmed_in_writing is not None:
+    confirmed = request.confirmed_in_writing
+    if confirmed is not None and confirmed <= ctx.on:
         return "confirmed"
-    if request.urgency is Urgency.ORDINARY:
-        return "ordinary"
-    ctx.conditions.append(Condition(_LANGUAGE, "Confirm this oral request in writing promptly."))
-    return "urgent"
+    if ctx.kind in _NOT_ASSISTANCE:
+        return "other_kind"
+    if is_urgent(request):
+        ctx.conditions.append(Condition(_LANGUAGE, "Confirm this oral request in writing "
+                                                   "promptly."))
+        return "urgent"
+    return "ordinary" if confirmed is None else "later"
 
 
 def decide_language(ctx: Context) -> tuple[Outcome, LanguageDetail]:
@@ -1287,8 +1312,12 @@ def explain_language(ctx: Context, outcome: Outcome,
                      f"confirmed in writing promptly ({_LANGUAGE}; listed in the decision's "
                      f"conditions).")
     elif oral == "ordinary":
-        sentence += (f" It was made orally, but it is not urgent: it must be made in writing "
-                     f"({_LANGUAGE}).")
+        sentence += (f" It was made orally but is not urgent, so it must be made in writing "
+                     f"({_LANGUAGE}; a missing content, SG-CONTENTS-40-15).")
+    elif oral == "later":
+        sentence += (f" It was made orally, is not urgent, and was confirmed in writing only on "
+                     f"{ctx.request.confirmed_in_writing}, after {ctx.on}: on that day it was "
+                     f"not yet a written request ({_LANGUAGE}).")
     elif oral == "other_kind":
         sentence += (f" It was made orally; {_LANGUAGE} speaks of assistance requests, not of "
                      f"{ctx.kind.value}, whose form is the one the parties' law and treaties "
@@ -1508,7 +1537,7 @@ RULES: tuple[Rule, ...] = (
           (OC.PASS, OC.WARN, OC.NOT_APPLICABLE), decide_preservation, explain_preservation),
     _rule("SG-TRAFFIC-43", "Preserved traffic data: only what identifies provider and path",
           (_PRESERVED_TRAFFIC, _STORED_ACCESS), ("kind", "data_requested[].category"),
-          (OC.PASS, OC.CONSULT, OC.REFUSE, OC.NOT_APPLICABLE),
+          (OC.PASS, OC.CONSULT, OC.MISSING, OC.NOT_APPLICABLE),
           decide_preserved_traffic, explain_preserved_traffic),
     _rule("SG-CONTENTS-40-15", "Required contents of the request's kind",
           (_CONTENTS, _PRES_CONTENTS, _RT_CONTENTS, _INT_CONTENTS, _EMERGENCY_DATA, _EXTRADITE),
@@ -1517,7 +1546,7 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-LANGUAGE-40-14", "Written form, and language accepted by the requested party",
           (_LANGUAGE,),
           ("language", "requested.accepted_languages", "policy.accepted_languages",
-           "made_orally", "confirmed_in_writing", "urgency"),
+           "made_orally", "confirmed_in_writing", "urgency", "kind", "on"),
           (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language, version=2),
     _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party",
           (_AUTHORITY, _NETWORK, _NETWORK_ASSISTANCE),

@@ -123,6 +123,8 @@ def required_paths(kind: RequestKind) -> dict[str, tuple[str, bool]]:
     the kind's contents name; a field some content requires outright is marked required."""
     found: dict[str, tuple[str, bool]] = {}
     for item in requirements(kind):
+        if item.only_when:
+            continue  # asked of some requests only (an oral one): no mark on every form
         path = item.field_path.replace("[]", "")
         for key in (path.split(".")[0], path):
             known = found.get(key)
