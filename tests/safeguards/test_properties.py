@@ -231,3 +231,21 @@ def test_every_explanation_renders_and_never_changes_the_decision(
     assert again.as_record() == decision.as_record()
     copied = pickle.loads(pickle.dumps(decision))
     assert copied == decision and copied.as_record() == decision.as_record()
+
+
+#: conduct no example profile makes an offence (criticism of the authorities)
+_LACKING = {"label": "Insulting officials", "legal_provision": "EX s. 88",
+            "conduct_description": "She wrote a blog post criticising the minister.",
+            "max_penalty_years": 5}
+
+
+@PROPERTY
+@given(request_data())
+def test_an_offence_lacking_dual_criminality_never_eases_that_rule(data: dict[str, Any]) -> None:
+    """Partial dual criminality may keep the other offences, but adding an offence that lacks
+    it never lowers that rule's severity (the decision's may fall: the offence can bring the
+    request within the Convention's scope)."""
+    before = decide(data).finding("SG-DUALCRIM-35")
+    after = decide(dict(data, offences=[*data["offences"], _LACKING])).finding("SG-DUALCRIM-35")
+    assert before is not None and after is not None
+    assert after.outcome.severity >= before.outcome.severity, (before.outcome, after.outcome)
