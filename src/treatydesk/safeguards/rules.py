@@ -258,7 +258,8 @@ ScopeDetail = tuple[tuple[str, Outcome], ...]
 
 def _emergency_disclosure_with_risk(ctx: Context) -> bool:
     """An emergency disclosure (41) that describes a risk to life or safety: it rests on that
-    risk, not on an offence, so describing an offence outside the Convention cannot refuse it."""
+    risk, not on an offence, so neither an offence outside the Convention nor the lack of a
+    serious one refuses it (reviewers weigh it; SG-EMERGENCY-2O judges the emergency)."""
     return ctx.kind is RequestKind.EMERGENCY_DISCLOSURE and ctx.vocabulary.emergency_risk.matches(
         ctx.facts.emergency_text())
 
@@ -1121,6 +1122,9 @@ def explain_personal_data(ctx: Context, outcome: Outcome, detail: None) -> tuple
 
 #: the data items (by position) that are not traffic data; None when the rule does not apply
 TrafficDetail = tuple[int, ...] | None
+#: categories 43 may disclose: traffic data, and data labelled "other" that a reviewer may find
+#: to be traffic data
+_MAY_BE_TRAFFIC = frozenset({DataCategory.TRAFFIC, DataCategory.OTHER})
 
 
 def decide_preserved_traffic(ctx: Context) -> tuple[Outcome, TrafficDetail]:
@@ -1131,8 +1135,7 @@ def decide_preserved_traffic(ctx: Context) -> tuple[Outcome, TrafficDetail]:
         return OC.NOT_APPLICABLE, None  # SG-CONTENTS-40-15 reports the missing data
     other = tuple(index for index, item in enumerate(items)
                   if item.category is not DataCategory.TRAFFIC)
-    if all(items[index].category is not DataCategory.OTHER for index in other) and len(
-            other) == len(items):
+    if not any(item.category in _MAY_BE_TRAFFIC for item in items):
         # nothing here that 43 discloses: the request is to ask for traffic data, or to go
         # under 44; a kind chosen wrongly is no ground to refuse
         return OC.MISSING, other

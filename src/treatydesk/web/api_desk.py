@@ -204,7 +204,8 @@ def template(principal: ApiPrincipal, kind: RequestKind) -> dict[str, Any]:
     del principal
     return {"kind": kind.value, "template": request_template(kind), "requirements": [
         {"field_path": r.field_path, "article": r.article, "what": r.what,
-         "where_possible": r.where_possible} for r in requirements(kind)]}
+         "where_possible": r.where_possible, "only_when": r.only_when or None}
+        for r in requirements(kind)]}
 
 
 @api.post("/requests/missing", tags=["requests"])
