@@ -77,6 +77,9 @@ class PolicyPack(_Model):
     max_collection_days: Whole = Field(default=90, ge=1, le=3650)
     #: more persons or accounts than this in one request make a reviewer look (24(2))
     max_subjects: Whole = Field(default=25, ge=1, le=10_000)
+    #: an oral request confirmed in writing more than this many days after it was made is
+    #: noted: 40(14) asks the confirmation promptly, and how prompt is the desk's choice
+    oral_confirmation_days: Whole = Field(default=3, ge=0, le=365)
 
     # lookups the engine reads on every request, computed once per pack (cached_property
     # keeps them in the instance dict: a plain attribute read in the hot path). model_copy

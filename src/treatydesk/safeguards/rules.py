@@ -1254,8 +1254,8 @@ LanguageDetail = tuple[frozenset[str], bool, Outcome, str | None]
 #: "other_kind": 40(14) governs assistance requests, not extradition (37) or police
 #: cooperation (47)
 _ORAL_OUTCOMES: dict[str | None, Outcome] = {
-    None: OC.PASS, "confirmed": OC.PASS, "urgent": OC.WARN, "ordinary": OC.PASS,
-    "later": OC.MISSING, "other_kind": OC.WARN}
+    None: OC.PASS, "confirmed": OC.PASS, "confirmed_late": OC.WARN, "urgent": OC.WARN,
+    "ordinary": OC.PASS, "later": OC.MISSING, "other_kind": OC.WARN}
 
 
 def _oral(ctx: Context) -> str | None:
@@ -1264,6 +1264,9 @@ def _oral(ctx: Context) -> str | None:
         return None
     confirmed = request.confirmed_in_writing
     if confirmed is not None and confirmed <= ctx.on:
+        if (ctx.kind not in _NOT_ASSISTANCE
+                and (confirmed - request.date).days > ctx.policy.oral_confirmation_days):
+            return "confirmed_late"
         return "confirmed"
     if ctx.kind in _NOT_ASSISTANCE:
         return "other_kind"
@@ -1310,6 +1313,13 @@ def explain_language(ctx: Context, outcome: Outcome,
     if oral == "confirmed":
         sentence += (f" It was made orally and confirmed in writing on "
                      f"{ctx.request.confirmed_in_writing} ({_LANGUAGE}).")
+    elif oral == "confirmed_late":
+        confirmed = ctx.request.confirmed_in_writing
+        assert confirmed is not None
+        sentence += (f" It was made orally and confirmed in writing on {confirmed}, "
+                     f"{(confirmed - ctx.request.date).days} days later: more than the "
+                     f"{ctx.policy.oral_confirmation_days} days the policy "
+                     f"'{ctx.policy.name}' takes as prompt ({_LANGUAGE}).")
     elif oral == "urgent":
         sentence += (f" It was made orally, which an urgent request may be, provided it is "
                      f"confirmed in writing promptly ({_LANGUAGE}; listed in the decision's "
@@ -1549,7 +1559,8 @@ RULES: tuple[Rule, ...] = (
     _rule("SG-LANGUAGE-40-14", "Written form, and language accepted by the requested party",
           (_LANGUAGE,),
           ("language", "requested.accepted_languages", "policy.accepted_languages",
-           "made_orally", "confirmed_in_writing", "urgency", "kind", "on"),
+           "made_orally", "confirmed_in_writing", "urgency", "kind", "on",
+           "policy.oral_confirmation_days"),
           (OC.PASS, OC.WARN, OC.MISSING), decide_language, explain_language, version=2),
     _rule("SG-CHANNEL-40-13", "Channel accepted by the requested party",
           (_AUTHORITY, _NETWORK, _NETWORK_ASSISTANCE),
