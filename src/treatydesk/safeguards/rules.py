@@ -1271,8 +1271,10 @@ def _oral(ctx: Context) -> str | None:
     if ctx.kind in _NOT_ASSISTANCE:
         return "other_kind"
     if is_urgent(request):
-        ctx.conditions.append(Condition(_LANGUAGE, "Confirm this oral request in writing "
-                                                   "promptly."))
+        ctx.conditions.append(Condition(
+            _LANGUAGE, f"Confirm this oral request in writing promptly (within "
+                       f"{ctx.policy.oral_confirmation_days} days, as this desk's policy "
+                       f"reads it)."))
         return "urgent"
     return "ordinary" if confirmed is None else "later"
 
