@@ -1300,46 +1300,46 @@ def explain_language(ctx: Context, outcome: Outcome,
     source = (f"the policy '{ctx.policy.name}'" if from_policy
               else f"the profile of {ctx.requested.key}")
     language = ctx.request.language
+    listed = ", ".join(sorted(accepted))
     facts: Facts = ()
     if language_outcome is OC.WARN:
         sentence = (f"No accepted languages are recorded in {source}, so '{language}' could not "
                     f"be checked ({_LANGUAGE}).")
     elif language_outcome is OC.PASS:
-        sentence = (f"The request is in '{language}', which {source} accepts "
-                    f"({', '.join(sorted(accepted))}).")
+        sentence = f"The request is in '{language}', which {source} accepts ({listed})."
     else:
-        listed = ", ".join(sorted(accepted))
         sentence = (f"The request is in '{language}', but {source} accepts only {listed}: a "
                     f"translation is needed ({_LANGUAGE}).")
         facts = (("language", language), ("accepted", listed))
+    if oral is None:
+        return sentence, facts
+    return f"{sentence} {_oral_sentence(ctx, oral)}", facts + (("made_orally", "true"),)
+
+
+def _oral_sentence(ctx: Context, oral: str) -> str:
+    """How an oral request stands (`_oral`), in one sentence."""
+    request = ctx.request
+    confirmed = request.confirmed_in_writing
     if oral == "confirmed":
-        sentence += (f" It was made orally and confirmed in writing on "
-                     f"{ctx.request.confirmed_in_writing} ({_LANGUAGE}).")
-    elif oral == "confirmed_late":
-        confirmed = ctx.request.confirmed_in_writing
+        return f"It was made orally and confirmed in writing on {confirmed} ({_LANGUAGE})."
+    if oral == "confirmed_late":
         assert confirmed is not None
-        sentence += (f" It was made orally and confirmed in writing on {confirmed}, "
-                     f"{(confirmed - ctx.request.date).days} days later: more than the "
-                     f"{ctx.policy.oral_confirmation_days} days the policy "
-                     f"'{ctx.policy.name}' takes as prompt ({_LANGUAGE}).")
-    elif oral == "urgent":
-        sentence += (f" It was made orally, which an urgent request may be, provided it is "
-                     f"confirmed in writing promptly ({_LANGUAGE}; listed in the decision's "
-                     f"conditions).")
-    elif oral == "ordinary":
-        sentence += (f" It was made orally but is not urgent, so it must be made in writing "
-                     f"({_LANGUAGE}; a missing content, SG-CONTENTS-40-15).")
-    elif oral == "later":
-        sentence += (f" It was made orally, is not urgent, and was confirmed in writing only on "
-                     f"{ctx.request.confirmed_in_writing}, after {ctx.on}: on that day it was "
-                     f"not yet a written request ({_LANGUAGE}).")
-    elif oral == "other_kind":
-        sentence += (f" It was made orally; {_LANGUAGE} speaks of assistance requests, not of "
-                     f"{ctx.kind.value}, whose form is the one the parties' law and treaties "
-                     f"ask for.")
-    if oral is not None:
-        facts += (("made_orally", "true"),)
-    return sentence, facts
+        return (f"It was made orally and confirmed in writing on {confirmed}, "
+                f"{(confirmed - request.date).days} days later: more than the "
+                f"{ctx.policy.oral_confirmation_days} days the policy '{ctx.policy.name}' takes "
+                f"as prompt ({_LANGUAGE}).")
+    if oral == "urgent":
+        return (f"It was made orally, which an urgent request may be, provided it is confirmed "
+                f"in writing promptly ({_LANGUAGE}; listed in the decision's conditions).")
+    if oral == "ordinary":
+        return (f"It was made orally but is not urgent, so it must be made in writing "
+                f"({_LANGUAGE}; a missing content, SG-CONTENTS-40-15).")
+    if oral == "later":
+        return (f"It was made orally, is not urgent, and was confirmed in writing only on "
+                f"{confirmed}, after {ctx.on}: on that day it was not yet a written request "
+                f"({_LANGUAGE}).")
+    return (f"It was made orally; {_LANGUAGE} speaks of assistance requests, not of "
+            f"{ctx.kind.value}, whose form is the one the parties' law and treaties ask for.")
 
 
 def decide_channel(ctx: Context) -> tuple[Outcome, bool]:
